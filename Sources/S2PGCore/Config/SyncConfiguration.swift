@@ -1,0 +1,56 @@
+/// The `sync` object: how tables are read and applied.
+public struct SyncConfiguration: Sendable {
+    /// The column that marks a row's last change; tables with it are synced incrementally.
+    public var updatedAtColumn: String
+    /// Where the first incremental sync of a table starts.
+    public var initialSyncStart: SourceTimestamp
+    public var windowHours: Int
+    public var batchRows: Int
+    /// How far each run re-reads behind the cursor, for transactions that committed late.
+    public var lookbackSeconds: Int
+    /// Tables to sync (exact names); empty means all.
+    public var tables: [String]
+    public var excludeTables: [String]
+    /// How many tables sync at once.
+    public var parallelTables: Int
+
+    public init(
+        updatedAtColumn: String = "updated_at",
+        initialSyncStart: SourceTimestamp = SourceTimestamp("2025-10-01 00:00:00")!,
+        windowHours: Int = 6, batchRows: Int = 10_000, lookbackSeconds: Int = 0,
+        tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2
+    ) {
+        self.updatedAtColumn = updatedAtColumn
+        self.initialSyncStart = initialSyncStart
+        self.windowHours = windowHours
+        self.batchRows = batchRows
+        self.lookbackSeconds = lookbackSeconds
+        self.tables = tables
+        self.excludeTables = excludeTables
+        self.parallelTables = parallelTables
+    }
+
+    init(reading object: ConfigurationObject?) throws(ConfigurationError) {
+        self.init()
+        guard var object else { return }
+        if let column = try object.string("updated_at_column") {
+            guard !column.isEmpty else { throw object.error("updated_at_column", "must not be empty") }
+            updatedAtColumn = column
+        }
+        if let text = try object.string("initial_sync_start") {
+            guard let start = SourceTimestamp(text) else {
+                throw object.error(
+                    "initial_sync_start",
+                    "expected a date and time as \"YYYY-MM-DD HH:MM:SS[.ffffff]\", got \"\(text)\"")
+            }
+            initialSyncStart = start
+        }
+        windowHours = try object.integer("window_hours", in: 1...8784) ?? windowHours
+        batchRows = try object.integer("batch_rows", in: 1...10_000_000) ?? batchRows
+        lookbackSeconds = try object.integer("lookback_seconds", in: 0...31_622_400) ?? lookbackSeconds
+        tables = try object.stringArray("tables") ?? tables
+        excludeTables = try object.stringArray("exclude_tables") ?? excludeTables
+        parallelTables = try object.integer("parallel_tables", in: 1...64) ?? parallelTables
+        try object.rejectUnknownKeys()
+    }
+}

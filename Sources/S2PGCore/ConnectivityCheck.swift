@@ -1,0 +1,61 @@
+import MariaDBClient
+import PostgresClient
+
+/// What `s2pg check` reports: can both databases be reached, and what are they.
+public struct ConnectivityCheck: Sendable {
+    /// One side of the check.
+    public struct Endpoint: Sendable {
+        public var role: String
+        public var endpoint: String
+        /// The server's name and version, or why it could not be reached.
+        public var outcome: Result<String, any Error>
+    }
+
+    public var source: Endpoint
+    public var target: Endpoint
+
+    public var succeeded: Bool {
+        [source, target].allSatisfy { if case .success = $0.outcome { true } else { false } }
+    }
+
+    /// Connects to both sides (each failure is reported, neither stops the other).
+    public static func run(_ configuration: Configuration) async -> ConnectivityCheck {
+        async let source = checkSource(configuration.source)
+        async let target = checkTarget(configuration.target)
+        return await ConnectivityCheck(source: source, target: target)
+    }
+
+    private static func checkSource(_ source: SourceConfiguration) async -> Endpoint {
+        let outcome: Result<String, any Error>
+        do {
+            let connection = try await MariaDBConnection.connect(source.connection)
+            outcome = .success(await connection.run { connection in
+                // SingleStore reports a MySQL version; its own is in @@memsql_version.
+                let product = (try? connection.query("SELECT @@memsql_version").rows.first?[0])
+                    .flatMap { $0 }
+                    .map { "SingleStore \(String(decoding: $0, as: UTF8.self))" }
+                    ?? "MySQL-compatible server \(connection.serverVersion)"
+                let tls = connection.tlsCipher.map { "TLS \($0)" } ?? "no TLS"
+                return "\(product), database \(source.connection.database ?? "-"), \(tls)"
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        return Endpoint(role: "source", endpoint: source.connection.endpoint, outcome: outcome)
+    }
+
+    private static func checkTarget(_ target: TargetConfiguration) async -> Endpoint {
+        do {
+            let connection = try await PostgresConnection.connect(target.connection)
+            let description = try await connection.run { connection in
+                let database = try connection.execute("SELECT current_database()").rows[0][0] ?? "-"
+                return "PostgreSQL \(connection.serverVersion), database \(database), "
+                    + (connection.usesTLS ? "TLS" : "no TLS")
+            }
+            return Endpoint(role: "target", endpoint: connection.endpoint, outcome: .success(description))
+        } catch {
+            let endpoint = (error as? PostgresError)?.endpoint ?? "-"
+            return Endpoint(role: "target", endpoint: endpoint, outcome: .failure(error))
+        }
+    }
+}

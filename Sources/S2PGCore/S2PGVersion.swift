@@ -1,0 +1,4 @@
+/// The version `s2pg --version` prints.
+public enum S2PGVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,99 @@
+import Logging
+import PostgresClient
+import S2PGCore
+import Testing
+
+@Suite("State schema migrations", .enabled(if: LiveDatabases.enabled))
+struct MigratorTests {
+    static let logger = Logger(label: "s2pg.test")
+
+    /// Runs `body` with a connection and a state schema name nobody uses; drops the schema afterwards.
+    static func withStateSchema(_ body: (PostgresConnection, String) async throws -> Void) async throws {
+        try await LiveDatabases.withPostgresSchema { connection, scratch in
+            let schema = scratch + "_state"
+            do {
+                try await body(connection, schema)
+            } catch {
+                _ = try? await connection.execute("DROP SCHEMA IF EXISTS \(PostgresIdentifier.quote(schema)) CASCADE")
+                throw error
+            }
+            try await connection.execute("DROP SCHEMA IF EXISTS \(PostgresIdentifier.quote(schema)) CASCADE")
+        }
+    }
+
+    static func tables(in schema: String, _ connection: PostgresConnection) async throws -> [String] {
+        try await connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [schema]
+        ).rows.map { $0[0]! }
+    }
+
+    @Test("the first run creates the ledger and the state table; the second is a no-op")
+    func idempotent() async throws {
+        try await Self.withStateSchema { connection, schema in
+            let migrator = Migrator(schema: schema)
+            let first = try await migrator.migrate(connection, logger: Self.logger)
+            #expect(first.map(\.label) == Migration.embedded.map(\.label))
+            #expect(try await Self.tables(in: schema, connection) == ["schema_migrations", "table_state"])
+            let second = try await migrator.migrate(connection, logger: Self.logger)
+            #expect(second.isEmpty)
+            let ledger = try await connection.execute(
+                "SELECT version, name FROM \(PostgresIdentifier.qualified(schema, "schema_migrations")) ORDER BY 1")
+            #expect(ledger.rows == Migration.embedded.map { [String($0.version), $0.name] })
+        }
+    }
+
+    @Test("a failing migration leaves nothing half-applied")
+    func failingMigration() async throws {
+        try await Self.withStateSchema { connection, schema in
+            let broken = Migration(
+                version: 9_999, name: "broken", sql: "CREATE TABLE half (a integer); SELECT * FROM no_such_table;")
+            // From nothing: not even the schema remains.
+            await #expect(throws: PostgresError.self) {
+                try await Migrator(schema: schema, migrations: Migration.embedded + [broken])
+                    .migrate(connection, logger: Self.logger)
+            }
+            let schemaExists = try await connection.execute(
+                "SELECT count(*) FROM pg_namespace WHERE nspname = $1", [schema]).rows[0][0]
+            #expect(schemaExists == "0")
+
+            // On top of an applied schema: the earlier migrations stay, the broken one leaves no trace.
+            try await Migrator(schema: schema).migrate(connection, logger: Self.logger)
+            await #expect(throws: PostgresError.self) {
+                try await Migrator(schema: schema, migrations: Migration.embedded + [broken])
+                    .migrate(connection, logger: Self.logger)
+            }
+            #expect(try await Self.tables(in: schema, connection) == ["schema_migrations", "table_state"])
+            let versions = try await connection.execute(
+                "SELECT version FROM \(PostgresIdentifier.qualified(schema, "schema_migrations")) ORDER BY 1")
+            #expect(versions.rows.map { Int($0[0]!)! } == Migration.embedded.map(\.version))
+        }
+    }
+
+    @Test("a migration edited after it was applied is refused")
+    func editedMigration() async throws {
+        try await Self.withStateSchema { connection, schema in
+            try await Migrator(schema: schema).migrate(connection, logger: Self.logger)
+            var edited = Migration.embedded
+            edited[0].sql += "\n-- edited"
+            let error = await #expect(throws: S2PGError.self) {
+                try await Migrator(schema: schema, migrations: edited).migrate(connection, logger: Self.logger)
+            }
+            #expect(error?.code == .migration)
+            #expect(error?.description.contains("was changed after it was applied") == true)
+        }
+    }
+
+    @Test("a state schema newer than this build is refused")
+    func newerLedger() async throws {
+        try await Self.withStateSchema { connection, schema in
+            try await Migrator(schema: schema).migrate(connection, logger: Self.logger)
+            try await connection.execute(
+                "INSERT INTO \(PostgresIdentifier.qualified(schema, "schema_migrations")) (version, name, checksum) "
+                    + "VALUES (9999, 'future', 'x')")
+            let error = await #expect(throws: S2PGError.self) {
+                try await Migrator(schema: schema).migrate(connection, logger: Self.logger)
+            }
+            #expect(error?.description.contains("newer than this s2pg") == true)
+        }
+    }
+}

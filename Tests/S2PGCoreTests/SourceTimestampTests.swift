@@ -1,0 +1,43 @@
+import Testing
+
+@testable import S2PGCore
+
+@Suite("SourceTimestamp")
+struct SourceTimestampTests {
+    @Test(
+        "valid source timestamps parse exactly, to the microsecond",
+        arguments: [
+            ("2025-10-01 00:00:00", "2025-10-01 00:00:00.000000"),
+            ("2025-10-01 06:30:59.5", "2025-10-01 06:30:59.500000"),
+            ("2024-02-29 23:59:59.999999", "2024-02-29 23:59:59.999999"),
+            ("2000-02-29 12:00:00.000001", "2000-02-29 12:00:00.000001"),
+            ("1970-01-01 00:00:00.123", "1970-01-01 00:00:00.123000"),
+        ])
+    func parses(_ text: String, _ canonical: String) throws {
+        let timestamp = try #require(SourceTimestamp(text))
+        #expect(timestamp.description == canonical)
+        #expect(SourceTimestamp(canonical) == timestamp)
+    }
+
+    @Test(
+        "anything else is rejected",
+        arguments: [
+            "", "2025-10-01", "2025-10-01T00:00:00", "2025-10-01 00:00", "2025-13-01 00:00:00",
+            "2025-02-29 00:00:00", "1900-02-29 00:00:00", "2025-04-31 00:00:00", "2025-10-01 24:00:00",
+            "2025-10-01 00:60:00", "2025-10-01 00:00:60", "2025-10-01 00:00:00.", "2025-10-01 00:00:00.1234567",
+            "0000-00-00 00:00:00", "2025-1x-01 00:00:00", " 2025-10-01 00:00:00",
+        ])
+    func rejects(_ text: String) {
+        #expect(SourceTimestamp(text) == nil)
+    }
+
+    @Test("order follows time, microseconds included")
+    func ordering() throws {
+        let earlier = try #require(SourceTimestamp("2025-10-01 00:00:00.000001"))
+        let later = try #require(SourceTimestamp("2025-10-01 00:00:00.000002"))
+        let nextDay = try #require(SourceTimestamp("2025-10-02 00:00:00"))
+        #expect(earlier < later)
+        #expect(later < nextDay)
+        #expect(!(later < earlier))
+    }
+}

@@ -1,0 +1,2 @@
+-- Run once by the SingleStore dev image when its container is first created.
+CREATE DATABASE IF NOT EXISTS shop;

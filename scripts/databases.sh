@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Local databases for s2pg's tests and demo: MariaDB (the SingleStore stand-in) and PostgreSQL 15, on
+# 127.0.0.1 at their own ports, with data in a temporary directory. Installs what is missing.
+#
+#   scripts/databases.sh up      start both (idempotent), create users and databases
+#   scripts/databases.sh env     print the environment variables the tests and the demo read
+#   scripts/databases.sh down    stop both, by PID, and remove their data
+#   scripts/databases.sh status  exit 0 when both are running
+set -euo pipefail
+
+DIR=${S2PG_DB_DIR:-/tmp/s2pg-databases}
+MARIADB_PORT=${S2PG_MARIADB_PORT:-13306}
+POSTGRES_PORT=${S2PG_POSTGRES_PORT:-15432}
+# Local test credentials only: the same ones configuration.json uses.
+PASSWORD=s2pg-local
+PGBIN=/usr/lib/postgresql/15/bin
+
+log() { printf 'databases: %s\n' "$*" >&2; }
+
+install_packages() {
+  local missing=()
+  command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+  command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
+  [ -f /usr/include/mariadb/mysql.h ] || missing+=(libmariadb-dev)
+  [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+  [ -x "$PGBIN/initdb" ] || missing+=(postgresql-15)
+  command -v psql >/dev/null 2>&1 || missing+=(postgresql-client-15)
+  command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # On a new machine apt's lists are empty: update once and try again.
+  apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+}
+
+running() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
+
+mariadb_root() { mariadb --no-defaults --socket="$DIR/mariadb/mariadb.sock" -uroot "$@"; }
+
+mariadb_up() {
+  local home="$DIR/mariadb"
+  if running "$home/mariadbd.pid"; then log "MariaDB already running on port $MARIADB_PORT"; return 0; fi
+  mkdir -p "$home/data"
+  chown -R mysql:mysql "$home"
+  if [ ! -d "$home/data/mysql" ]; then
+    mariadb-install-db --no-defaults --datadir="$home/data" --user=mysql \
+      --auth-root-authentication-method=socket >"$home/install.log" 2>&1 ||
+      { cat "$home/install.log" >&2; exit 1; }
+  fi
+  mariadbd --no-defaults --datadir="$home/data" --user=mysql --bind-address=127.0.0.1 --port="$MARIADB_PORT" \
+    --socket="$home/mariadb.sock" --pid-file="$home/mariadbd.pid" --log-error="$home/error.log" \
+    --skip-name-resolve --innodb-buffer-pool-size=512M --max-allowed-packet=256M \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >/dev/null 2>&1 &
+  for _ in $(seq 1 120); do
+    mariadb_root -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  mariadb_root -e 'SELECT 1' >/dev/null 2>&1 || { cat "$home/error.log" >&2; log "MariaDB did not start"; exit 1; }
+  mariadb_root <<SQL
+CREATE USER IF NOT EXISTS 's2pg'@'%' IDENTIFIED BY '$PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO 's2pg'@'%';
+CREATE DATABASE IF NOT EXISTS shop CHARACTER SET utf8mb4;
+SQL
+  log "MariaDB $(mariadb_root -N -e 'SELECT VERSION()') on 127.0.0.1:$MARIADB_PORT"
+}
+
+postgres_up() {
+  local home="$DIR/postgres"
+  if running "$home/data/postmaster.pid"; then log "PostgreSQL already running on port $POSTGRES_PORT"; return 0; fi
+  mkdir -p "$home"
+  chown postgres:postgres "$home"
+  chmod 700 "$home"
+  if [ ! -f "$home/data/PG_VERSION" ]; then
+    printf '%s\n' "$PASSWORD" >"$home/pwfile"
+    chown postgres:postgres "$home/pwfile"
+    runuser -u postgres -- "$PGBIN/initdb" -D "$home/data" -U postgres --pwfile="$home/pwfile" \
+      --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$home/initdb.log" 2>&1 ||
+      { cat "$home/initdb.log" >&2; exit 1; }
+    rm -f "$home/pwfile"
+  fi
+  # Postgres refuses to run as root: it runs as the postgres OS user.
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 60 \
+    -o "-p $POSTGRES_PORT -k $home -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null ||
+    { cat "$home/postgres.log" >&2; exit 1; }
+  if [ "$(PGPASSWORD=$PASSWORD psql -X -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = 'mirror'")" != 1 ]; then
+    PGPASSWORD=$PASSWORD psql -X -q -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres -c 'CREATE DATABASE mirror'
+  fi
+  log "PostgreSQL $(PGPASSWORD=$PASSWORD psql -X -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres -tAc 'SHOW server_version') on 127.0.0.1:$POSTGRES_PORT"
+}
+
+stop_pid() {
+  local pidfile=$1 name=$2
+  running "$pidfile" || return 0
+  local pid
+  pid=$(head -n 1 "$pidfile")
+  kill -TERM "$pid"
+  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || { log "$name stopped"; return 0; }; sleep 0.5; done
+  log "$name (pid $pid) did not stop in 60 s: killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+case "${1:-}" in
+  up)
+    install_packages
+    mkdir -p "$DIR"
+    chmod 755 "$DIR"
+    mariadb_up
+    postgres_up
+    ;;
+  down)
+    stop_pid "$DIR/mariadb/mariadbd.pid" MariaDB
+    stop_pid "$DIR/postgres/data/postmaster.pid" PostgreSQL
+    rm -rf "$DIR"
+    ;;
+  status)
+    running "$DIR/mariadb/mariadbd.pid" && running "$DIR/postgres/data/postmaster.pid"
+    ;;
+  env)
+    cat <<ENV
+export S2PG_MARIADB_HOST=127.0.0.1
+export S2PG_MARIADB_PORT=$MARIADB_PORT
+export S2PG_MARIADB_USER=s2pg
+export S2PG_MARIADB_PASSWORD=$PASSWORD
+export S2PG_POSTGRES_HOST=127.0.0.1
+export S2PG_POSTGRES_PORT=$POSTGRES_PORT
+export S2PG_POSTGRES_USER=postgres
+export S2PG_POSTGRES_PASSWORD=$PASSWORD
+export S2PG_POSTGRES_DATABASE=mirror
+ENV
+    ;;
+  *)
+    echo "usage: $0 up|down|env|status" >&2
+    exit 2
+    ;;
+esac
