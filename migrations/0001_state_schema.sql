@@ -21,5 +21,17 @@ CREATE TABLE table_state (
     last_run_at       timestamptz,
     last_success_at   timestamptz,
     last_error        text,
-    last_error_at     timestamptz
+    last_error_at     timestamptz,
+    -- Set when columns were added to the mirror: the next sync re-reads every row of the table, so rows that
+    -- did not change since still get the new columns' values.
+    refill_reason     text
+);
+
+-- The mirror's name of every column. s2pg shortens names over PostgreSQL's 63 bytes (with a hash suffix);
+-- table names are in table_state.target_table.
+CREATE TABLE column_map (
+    source_table  text NOT NULL,
+    source_column text NOT NULL,
+    target_column text NOT NULL,
+    PRIMARY KEY (source_table, source_column)
 );

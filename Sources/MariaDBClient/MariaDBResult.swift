@@ -10,6 +10,11 @@ public struct MariaDBResult: Sendable {
         self.rows = rows
     }
 
+    /// The rows as UTF-8 text (`nil` for NULL): for catalog queries, whose values are all names and numbers.
+    public var strings: [[String?]] {
+        rows.map { row in row.map { $0.map { String(decoding: $0, as: UTF8.self) } } }
+    }
+
     /// The rows decoded into Swift values, column by column.
     public var values: [[MariaDBValue]] {
         rows.map { row in

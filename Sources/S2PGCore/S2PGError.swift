@@ -8,6 +8,12 @@ public struct S2PGError: Error, CustomStringConvertible, Sendable {
 
         /// The state schema does not match this build's migrations.
         public static let migration = Code("migration")
+        /// The configuration names something the source does not have.
+        public static let configuration = Code("configuration")
+        /// The source catalog cannot be mirrored as it is (reserved or colliding names).
+        public static let catalog = Code("catalog")
+        /// The source table changed in a way the mirror cannot follow by itself.
+        public static let schemaDrift = Code("schema drift")
     }
 
     public var code: Code

@@ -44,34 +44,42 @@ enum LiveDatabases {
         "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
     }
 
+    /// Runs `body`, then `cleanup` whether `body` threw or not.
+    static func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) async throws -> T {
+        do {
+            let value = try await body()
+            await cleanup()
+            return value
+        } catch {
+            await cleanup()
+            throw error
+        }
+    }
+
     /// Runs `body` with a connection to a fresh MariaDB database, dropped afterwards.
     static func withMariaDB<T>(_ body: (MariaDBConnection) async throws -> T) async throws -> T {
         let name = uniqueName("s2pg_test")
         let admin = try await MariaDBConnection.connect(try mariaDB())
         try await admin.execute("CREATE DATABASE \(MariaDBIdentifier.quote(name)) CHARACTER SET utf8mb4")
-        do {
-            let value = try await body(try await MariaDBConnection.connect(try mariaDB(database: name)))
-            try await admin.execute("DROP DATABASE \(MariaDBIdentifier.quote(name))")
-            return value
-        } catch {
+        return try await withCleanup {
+            try await body(try await MariaDBConnection.connect(try mariaDB(database: name)))
+        } cleanup: {
             _ = try? await admin.execute("DROP DATABASE \(MariaDBIdentifier.quote(name))")
-            throw error
         }
     }
 
-    /// Runs `body` with a connection whose `search_path` is a fresh schema, dropped afterwards.
+    /// Runs `body` with a connection whose `search_path` is a fresh schema, and the name of that schema.
+    /// The schema, and a state schema named after it with `_state`, are dropped afterwards.
     static func withPostgresSchema<T>(_ body: (PostgresConnection, String) async throws -> T) async throws -> T {
         let schema = uniqueName("s2pg_test")
         let connection = try await PostgresConnection.connect(try postgres())
         try await connection.execute("CREATE SCHEMA \(PostgresIdentifier.quote(schema))")
         try await connection.execute("SET search_path TO \(PostgresIdentifier.quote(schema))")
-        do {
-            let value = try await body(connection, schema)
-            try await connection.execute("DROP SCHEMA \(PostgresIdentifier.quote(schema)) CASCADE")
-            return value
-        } catch {
-            _ = try? await connection.execute("DROP SCHEMA \(PostgresIdentifier.quote(schema)) CASCADE")
-            throw error
+        return try await withCleanup {
+            try await body(connection, schema)
+        } cleanup: {
+            let schemas = [schema, schema + "_state"].map(PostgresIdentifier.quote).joined(separator: ", ")
+            _ = try? await connection.execute("DROP SCHEMA IF EXISTS \(schemas) CASCADE")
         }
     }
 }

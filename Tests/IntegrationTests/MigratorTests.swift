@@ -6,19 +6,11 @@ import Testing
 @Suite("State schema migrations", .enabled(if: LiveDatabases.enabled))
 struct MigratorTests {
     static let logger = Logger(label: "s2pg.test")
+    static let stateTables = ["column_map", "schema_migrations", "table_state"]
 
     /// Runs `body` with a connection and a state schema name nobody uses; drops the schema afterwards.
     static func withStateSchema(_ body: (PostgresConnection, String) async throws -> Void) async throws {
-        try await LiveDatabases.withPostgresSchema { connection, scratch in
-            let schema = scratch + "_state"
-            do {
-                try await body(connection, schema)
-            } catch {
-                _ = try? await connection.execute("DROP SCHEMA IF EXISTS \(PostgresIdentifier.quote(schema)) CASCADE")
-                throw error
-            }
-            try await connection.execute("DROP SCHEMA IF EXISTS \(PostgresIdentifier.quote(schema)) CASCADE")
-        }
+        try await LiveDatabases.withPostgresSchema { connection, scratch in try await body(connection, scratch + "_state") }
     }
 
     static func tables(in schema: String, _ connection: PostgresConnection) async throws -> [String] {
@@ -33,7 +25,7 @@ struct MigratorTests {
             let migrator = Migrator(schema: schema)
             let first = try await migrator.migrate(connection, logger: Self.logger)
             #expect(first.map(\.label) == Migration.embedded.map(\.label))
-            #expect(try await Self.tables(in: schema, connection) == ["schema_migrations", "table_state"])
+            #expect(try await Self.tables(in: schema, connection) == Self.stateTables)
             let second = try await migrator.migrate(connection, logger: Self.logger)
             #expect(second.isEmpty)
             let ledger = try await connection.execute(
@@ -62,7 +54,7 @@ struct MigratorTests {
                 try await Migrator(schema: schema, migrations: Migration.embedded + [broken])
                     .migrate(connection, logger: Self.logger)
             }
-            #expect(try await Self.tables(in: schema, connection) == ["schema_migrations", "table_state"])
+            #expect(try await Self.tables(in: schema, connection) == Self.stateTables)
             let versions = try await connection.execute(
                 "SELECT version FROM \(PostgresIdentifier.qualified(schema, "schema_migrations")) ORDER BY 1")
             #expect(versions.rows.map { Int($0[0]!)! } == Migration.embedded.map(\.version))

@@ -42,6 +42,8 @@ struct ConfigurationTests {
         #expect(config.sync.tables.isEmpty)
         #expect(config.sync.excludeTables.isEmpty)
         #expect(config.sync.parallelTables == 2)
+        #expect(config.sync.keys.isEmpty)
+        #expect(!config.sync.tinyint1AsBoolean)
     }
 
     @Test("the repository's configuration.json is valid")
@@ -63,7 +65,7 @@ struct ConfigurationTests {
                         "state_schema": "state", "sslmode": "require", "sslrootcert": "/ca.pem", "connect_timeout": 4},
              "sync": {"updated_at_column": "modified", "initial_sync_start": "2024-02-29 23:59:59.5", "window_hours": 24,
                       "batch_rows": 500, "lookback_seconds": 60, "tables": ["a", "b"], "exclude_tables": ["c"],
-                      "parallel_tables": 4}}
+                      "parallel_tables": 4, "keys": {"events": ["id", "at"]}, "tinyint1_as_boolean": true}}
             """#)
         #expect(config.source.connection.port == 3307)
         #expect(config.source.connection.password == "p")
@@ -87,6 +89,8 @@ struct ConfigurationTests {
         #expect(config.sync.tables == ["a", "b"])
         #expect(config.sync.excludeTables == ["c"])
         #expect(config.sync.parallelTables == 4)
+        #expect(config.sync.keys == ["events": ["id", "at"]])
+        #expect(config.sync.tinyint1AsBoolean)
     }
 
     /// A file and the exact error it must produce.
@@ -110,7 +114,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {\#(minimalSource)}, "sink": {}}"#,
               error: "test.json: sink: unknown key (allowed here: source, sync, target)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"window_hour": 1, "batchrows": 2}}"#,
-              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, exclude_tables, initial_sync_start, lookback_seconds, parallel_tables, tables, updated_at_column, window_hours)"),
+              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, exclude_tables, initial_sync_start, keys, lookback_seconds, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours)"),
         .init(json: #"{"source": {\#(minimalSource), "port": "3306"}}"#,
               error: #"test.json: source.port: expected an integer from 1 to 65535, got "3306" (a string)"#),
         .init(json: #"{"source": {\#(minimalSource), "port": 70000}}"#,
@@ -147,6 +151,12 @@ struct ConfigurationTests {
               error: "test.json: sync.tables[1]: expected a string, got 1 (an integer)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"tables": "orders"}}"#,
               error: #"test.json: sync.tables: expected an array of strings, got "orders" (a string)"#),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"keys": {"events": []}}}"#,
+              error: "test.json: sync.keys.events: expected a non-empty array of column names"),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"keys": ["id"]}}"#,
+              error: "test.json: sync.keys: expected an object, got an array"),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"tinyint1_as_boolean": "yes"}}"#,
+              error: #"test.json: sync.tinyint1_as_boolean: expected true or false, got "yes" (a string)"#),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": []}"#,
               error: "test.json: sync: expected an object, got an array"),
         .init(json: #"{"host": "h", "user": "u", "database": "d", "pasword": "x"}"#,

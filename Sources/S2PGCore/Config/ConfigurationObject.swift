@@ -69,6 +69,25 @@ struct ConfigurationObject {
         }
     }
 
+    mutating func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard case .bool(let flag) = value else { throw mismatch(key, expected: "true or false", got: value) }
+        return flag
+    }
+
+    /// An object whose every value is an array of strings (`sync.keys`).
+    mutating func stringArrays(_ key: String) throws(ConfigurationError) -> [String: [String]]? {
+        guard var object = try object(key) else { return nil }
+        var result: [String: [String]] = [:]
+        for name in object.keys.sorted() {
+            guard let strings = try object.stringArray(name), !strings.isEmpty else {
+                throw object.error(name, "expected a non-empty array of column names")
+            }
+            result[name] = strings
+        }
+        return result
+    }
+
     /// One of a fixed set of words (`tls`, `sslmode`).
     mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws(ConfigurationError) -> T?
     where T.RawValue == String {

@@ -13,12 +13,17 @@ public struct SyncConfiguration: Sendable {
     public var excludeTables: [String]
     /// How many tables sync at once.
     public var parallelTables: Int
+    /// Keys declared for tables that have none at the source: table → columns.
+    public var keys: [String: [String]]
+    /// Map `TINYINT(1)` to `boolean` (any non-zero value is true) instead of `smallint`.
+    public var tinyint1AsBoolean: Bool
 
     public init(
         updatedAtColumn: String = "updated_at",
         initialSyncStart: SourceTimestamp = SourceTimestamp("2025-10-01 00:00:00")!,
         windowHours: Int = 6, batchRows: Int = 10_000, lookbackSeconds: Int = 0,
-        tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2
+        tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2,
+        keys: [String: [String]] = [:], tinyint1AsBoolean: Bool = false
     ) {
         self.updatedAtColumn = updatedAtColumn
         self.initialSyncStart = initialSyncStart
@@ -28,6 +33,8 @@ public struct SyncConfiguration: Sendable {
         self.tables = tables
         self.excludeTables = excludeTables
         self.parallelTables = parallelTables
+        self.keys = keys
+        self.tinyint1AsBoolean = tinyint1AsBoolean
     }
 
     init(reading object: ConfigurationObject?) throws(ConfigurationError) {
@@ -51,6 +58,8 @@ public struct SyncConfiguration: Sendable {
         tables = try object.stringArray("tables") ?? tables
         excludeTables = try object.stringArray("exclude_tables") ?? excludeTables
         parallelTables = try object.integer("parallel_tables", in: 1...64) ?? parallelTables
+        keys = try object.stringArrays("keys") ?? keys
+        tinyint1AsBoolean = try object.bool("tinyint1_as_boolean") ?? tinyint1AsBoolean
         try object.rejectUnknownKeys()
     }
 }

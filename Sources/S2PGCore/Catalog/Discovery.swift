@@ -1,0 +1,15 @@
+import Logging
+import MariaDBClient
+
+/// `s2pg discover`: what s2pg would do with every selected table, without touching the target.
+public enum Discovery {
+    public static func run(_ configuration: Configuration, logger: Logger) async throws -> [TablePlan] {
+        let connection = try await MariaDBConnection.connect(configuration.source.connection)
+        let catalog = try await SourceCatalog.load(from: connection)
+        let plans = try TablePlanner(sync: configuration.sync, targetSchema: configuration.target.schema).plan(catalog)
+        for plan in plans {
+            for warning in plan.warnings { logger.warning("\(warning)", metadata: ["table.name": "\(plan.sourceName)"]) }
+        }
+        return plans
+    }
+}

@@ -1,0 +1,50 @@
+import Logging
+import PostgresClient
+
+/// Brings a mirror table in line with its plan before the table is synced: creates it, adds and widens
+/// columns, and records names and mode in the state schema, all in one transaction.
+public struct SchemaReconciler: Sendable {
+    public var stateSchema: String
+
+    public init(stateSchema: String) {
+        self.stateSchema = stateSchema
+    }
+
+    /// Applies what `SchemaDrift` finds and returns it. The state schema must be migrated.
+    @discardableResult
+    public func reconcile(_ plan: TablePlan, on connection: PostgresConnection, logger: Logger) async throws -> [SchemaChange] {
+        let stateSchema = stateSchema
+        let changes = try await connection.transaction { connection in
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(plan.targetSchema))")
+            let existing = try TargetTableShape.read(schema: plan.targetSchema, table: plan.targetName, on: connection)
+            let changes = try SchemaDrift.changes(from: existing, to: plan)
+            for change in changes {
+                if let sql = change.sql(for: plan) { try connection.execute(sql) }
+            }
+            let added = changes.compactMap { if case .addColumn(let name) = $0 { name } else { nil } }
+            // A new column must be filled for rows that did not change since: the next sync re-reads them all.
+            let refill = existing != nil && !added.isEmpty ? "columns added: \(added.joined(separator: ", "))" : nil
+            try connection.execute(
+                """
+                INSERT INTO \(PostgresIdentifier.qualified(stateSchema, "table_state")) (source_table, target_table, mode, refill_reason)
+                VALUES ($1, $2, $3, $4)
+                ON CONFLICT (source_table) DO UPDATE SET target_table = EXCLUDED.target_table, mode = EXCLUDED.mode,
+                    refill_reason = COALESCE(EXCLUDED.refill_reason, table_state.refill_reason)
+                """, [plan.sourceName, plan.targetName, plan.mode.rawValue, refill])
+            try connection.execute(
+                """
+                INSERT INTO \(PostgresIdentifier.qualified(stateSchema, "column_map")) (source_table, source_column, target_column)
+                SELECT $1, source_column, target_column FROM unnest($2::text[], $3::text[]) AS m (source_column, target_column)
+                ON CONFLICT (source_table, source_column) DO UPDATE SET target_column = EXCLUDED.target_column
+                """,
+                [plan.sourceName, PostgresArray.literal(plan.columns.map(\.sourceName)),
+                 PostgresArray.literal(plan.columns.map(\.targetName))])
+            return changes
+        }
+        for change in changes {
+            let level: Logger.Level = if case .keepDroppedColumn = change { .warning } else { .info }
+            logger.log(level: level, "\(change)", metadata: ["table.name": "\(plan.sourceName)"])
+        }
+        return changes
+    }
+}

@@ -1,0 +1,62 @@
+import MariaDBClient
+
+/// Every base table of the configured source database, with columns and keys.
+public struct SourceCatalog: Sendable {
+    public var database: String
+    /// In name order.
+    public var tables: [SourceTable]
+
+    /// Builds the catalog from its raw rows.
+    public init(database: String, rows: SourceCatalogRows) {
+        self.database = database
+        let columns = Dictionary(grouping: rows.columns, by: \.table)
+        let keys = Dictionary(grouping: rows.uniqueKeys, by: \.table)
+        tables = rows.tables.sorted().map { name in
+            let indexes = Dictionary(grouping: keys[name] ?? [], by: \.index)
+                .mapValues { $0.sorted { $0.sequence < $1.sequence }.map(\.column) }
+            return SourceTable(
+                name: name,
+                columns: (columns[name] ?? []).sorted { $0.ordinal < $1.ordinal }.map {
+                    SourceTable.Column(name: $0.name, type: SourceColumnType($0.columnType), isNullable: $0.isNullable)
+                },
+                // MariaDB names the primary key PRIMARY, SingleStore `primary`; SingleStore's internal
+                // indexes (`__SHARDKEY`) are not unique constraints.
+                primaryKey: indexes.first { $0.key.lowercased() == "primary" }?.value ?? [],
+                uniqueKeys: indexes.filter { $0.key.lowercased() != "primary" && !$0.key.hasPrefix("__") })
+        }
+    }
+
+    /// Reads the catalog of the connection's database (`DATABASE()`): three queries, whatever the number of
+    /// tables.
+    public static func load(from connection: MariaDBConnection) async throws -> SourceCatalog {
+        try await connection.run { connection in
+            let database = try connection.query("SELECT DATABASE()").strings.first?.first ?? nil
+            let tables = try connection.query(
+                """
+                SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES
+                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
+                """).strings
+            let columns = try connection.query(
+                """
+                SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE
+                FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+                """).strings
+            // Functional index parts have no COLUMN_NAME; they cannot serve as a key.
+            let keys = try connection.query(
+                """
+                SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM INFORMATION_SCHEMA.STATISTICS
+                WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND COLUMN_NAME IS NOT NULL
+                """).strings
+            return SourceCatalog(
+                database: database ?? "",
+                rows: SourceCatalogRows(
+                    tables: tables.map { $0[0]! },
+                    columns: columns.map {
+                        .init(
+                            table: $0[0]!, name: $0[1]!, ordinal: Int($0[2]!) ?? 0, columnType: $0[3]!,
+                            isNullable: $0[4] == "YES")
+                    },
+                    uniqueKeys: keys.map { .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!) }))
+        }
+    }
+}

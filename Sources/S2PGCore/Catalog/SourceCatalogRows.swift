@@ -1,0 +1,48 @@
+/// What s2pg reads from the source's `INFORMATION_SCHEMA`, as plain rows: three queries whatever the number
+/// of tables. Kept apart from their interpretation so SingleStore's catalog can be tested from recorded rows.
+public struct SourceCatalogRows: Sendable, Hashable, Codable {
+    /// One row of `COLUMNS`.
+    public struct Column: Sendable, Hashable, Codable {
+        public var table: String
+        public var name: String
+        public var ordinal: Int
+        /// Full `COLUMN_TYPE`: `int(10) unsigned`, `decimal(12,2)`, `enum('a','b')`, `vector(3, F32)`.
+        public var columnType: String
+        public var isNullable: Bool
+
+        public init(table: String, name: String, ordinal: Int, columnType: String, isNullable: Bool) {
+            self.table = table
+            self.name = name
+            self.ordinal = ordinal
+            self.columnType = columnType
+            self.isNullable = isNullable
+        }
+    }
+
+    /// One column of a unique index, from `STATISTICS` (`NON_UNIQUE = 0`).
+    public struct UniqueKeyColumn: Sendable, Hashable, Codable {
+        public var table: String
+        /// `PRIMARY` for the primary key.
+        public var index: String
+        public var sequence: Int
+        public var column: String
+
+        public init(table: String, index: String, sequence: Int, column: String) {
+            self.table = table
+            self.index = index
+            self.sequence = sequence
+            self.column = column
+        }
+    }
+
+    /// Base tables (not views), from `TABLES`.
+    public var tables: [String]
+    public var columns: [Column]
+    public var uniqueKeys: [UniqueKeyColumn]
+
+    public init(tables: [String], columns: [Column], uniqueKeys: [UniqueKeyColumn]) {
+        self.tables = tables
+        self.columns = columns
+        self.uniqueKeys = uniqueKeys
+    }
+}
