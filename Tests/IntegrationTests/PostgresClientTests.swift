@@ -1,6 +1,8 @@
 import PostgresClient
 import Testing
 
+@testable import S2PGCore
+
 @Suite("PostgreSQL client", .enabled(if: LiveDatabases.enabled))
 struct PostgresClientTests {
     /// Values that break naive COPY text: every escape, and strings that look like escapes.
@@ -15,16 +17,23 @@ struct PostgresClientTests {
             try await connection.run { connection in
                 try connection.execute("CREATE TABLE t (id integer PRIMARY KEY, v text)")
                 let copied = try connection.copy("COPY t (id, v) FROM STDIN") { writer in
-                    var buffer: [UInt8] = []
+                    var encoder = CopyEncoder(encodings: [.number, .text])
                     for (index, value) in Self.awkward.enumerated() {
-                        COPYText.appendRow([Array(String(index).utf8), value.map { Array($0.utf8) }], to: &buffer)
+                        Array(String(index).utf8).withUnsafeBytes { encoder.append($0, as: .number) }
+                        encoder.output.append(UInt8(ascii: "\t"))
+                        if let value {
+                            Array(value.utf8).withUnsafeBytes { encoder.append($0, as: .text) }
+                        } else {
+                            encoder.output.append(contentsOf: Array(#"\N"#.utf8))
+                        }
+                        encoder.output.append(UInt8(ascii: "\n"))
                         // Flush in small chunks so rows straddle chunk boundaries.
-                        if buffer.count > 100 {
-                            try writer.write(buffer)
-                            buffer.removeAll(keepingCapacity: true)
+                        if encoder.output.count > 100 {
+                            try writer.write(encoder.output)
+                            encoder.output.removeAll(keepingCapacity: true)
                         }
                     }
-                    try writer.write(buffer)
+                    try writer.write(encoder.output)
                 }
                 #expect(copied == Self.awkward.count)
                 return try connection.execute("SELECT v FROM t ORDER BY id").rows.map { $0[0] }

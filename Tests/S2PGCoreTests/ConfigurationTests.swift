@@ -110,7 +110,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {"host": "", "user": "u", "database": "d"}}"#,
               error: "test.json: source.host: must not be empty"),
         .init(json: #"{"source": {\#(minimalSource), "hots": "x"}}"#,
-              error: "test.json: source.hots: unknown key (allowed here: connect_timeout, database, host, password, port, read_timeout, tls, tls_ca, user, write_timeout)"),
+              error: "test.json: source.hots: unknown key (allowed here: connect_timeout, database, host, password, port, read_timeout, time_zone, tls, tls_ca, user, write_timeout)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sink": {}}"#,
               error: "test.json: sink: unknown key (allowed here: source, sync, target)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"window_hour": 1, "batchrows": 2}}"#,
@@ -160,7 +160,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {\#(minimalSource)}, "sync": []}"#,
               error: "test.json: sync: expected an object, got an array"),
         .init(json: #"{"host": "h", "user": "u", "database": "d", "pasword": "x"}"#,
-              error: "test.json: pasword: unknown key (allowed here: connect_timeout, database, host, password, port, read_timeout, tls, tls_ca, user, write_timeout)"),
+              error: "test.json: pasword: unknown key (allowed here: connect_timeout, database, host, password, port, read_timeout, time_zone, tls, tls_ca, user, write_timeout)"),
     ]
 
     @Test("a bad file is rejected naming the key and the problem", arguments: rejections)

@@ -40,4 +40,20 @@ struct SourceTimestampTests {
         #expect(later < nextDay)
         #expect(!(later < earlier))
     }
+
+    @Test(
+        "adding seconds crosses days, months, years and leap days exactly",
+        arguments: [
+            ("2025-10-01 00:00:00", 6 * 3600, "2025-10-01 06:00:00.000000"),
+            ("2025-10-01 18:30:00.250000", 6 * 3600, "2025-10-02 00:30:00.250000"),
+            ("2024-02-28 23:00:00", 3600, "2024-02-29 00:00:00.000000"),
+            ("2023-12-31 23:59:59.999999", 1, "2024-01-01 00:00:00.999999"),
+            ("2025-03-01 00:00:00", -1, "2025-02-28 23:59:59.000000"),
+            ("2000-03-01 00:00:00", -86_400, "2000-02-29 00:00:00.000000"),
+        ])
+    func adding(_ start: String, _ seconds: Int, _ result: String) throws {
+        let timestamp = try #require(SourceTimestamp(start))
+        #expect(timestamp.adding(seconds: seconds).description == result)
+        #expect(timestamp.adding(seconds: seconds).seconds(since: timestamp) == seconds)
+    }
 }

@@ -40,6 +40,7 @@ public struct TablePlan: Sendable, Hashable {
         public var sourceType: SourceColumnType
         public var mapped: MappedType
         public var isKey: Bool
+        public var isNullable: Bool
     }
 
     public var sourceName: String

@@ -4,9 +4,13 @@ import MariaDBClient
 /// The `source` object: the SingleStore (or MySQL-compatible) database to replicate.
 public struct SourceConfiguration: Sendable {
     public var connection: MariaDBConfiguration
+    /// The zone DATETIME cursor columns are written in, when it is not the server's own
+    /// (`'+02:00'`, or a named zone the server knows).
+    public var timeZone: String?
 
-    public init(connection: MariaDBConfiguration) {
+    public init(connection: MariaDBConfiguration, timeZone: String? = nil) {
         self.connection = connection
+        self.timeZone = timeZone
     }
 
     init(reading object: inout ConfigurationObject, environment: [String: String]) throws(ConfigurationError) {
@@ -16,6 +20,7 @@ public struct SourceConfiguration: Sendable {
         let filePassword = try object.string("password")
         let tls = try object.choice("tls", as: MariaDBTLSMode.self) ?? .preferred
         let tlsCA = try object.string("tls_ca")
+        timeZone = try object.string("time_zone")
         if let tlsCA, !FileManager.default.fileExists(atPath: tlsCA) {
             throw object.error("tls_ca", "file \"\(tlsCA)\" does not exist")
         }

@@ -35,6 +35,45 @@ public struct SourceTimestamp: Hashable, Comparable, Sendable, CustomStringConve
         (self.hour, self.minute, self.second, self.microsecond) = (hour, minute, second, microsecond)
     }
 
+    /// This instant moved by `seconds` (negative goes back), calendar-exact, microseconds kept.
+    public func adding(seconds: Int) -> SourceTimestamp {
+        var copy = self
+        let total = Self.daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second + seconds
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let remainder = total - days * 86_400
+        (copy.year, copy.month, copy.day) = Self.civil(fromDays: days)
+        (copy.hour, copy.minute, copy.second) = (remainder / 3_600, remainder % 3_600 / 60, remainder % 60)
+        return copy
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Seconds from `other` to this instant (microseconds ignored).
+    public func seconds(since other: SourceTimestamp) -> Int {
+        (Self.daysFromCivil(year, month, day) - Self.daysFromCivil(other.year, other.month, other.day)) * 86_400
+            + (hour - other.hour) * 3_600 + (minute - other.minute) * 60 + (second - other.second)
+    }
+
     static func days(in month: Int, of year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

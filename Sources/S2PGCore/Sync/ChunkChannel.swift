@@ -1,0 +1,48 @@
+import Dispatch
+import Foundation
+
+/// A small bounded queue from the thread that drains a source result to the task that writes PostgreSQL:
+/// reading and writing overlap, and a slow target holds the reader back instead of piling up memory.
+///
+/// The producer blocks (on its connection's own queue, never the cooperative pool) while `capacity`
+/// chunks wait; the consumer is async.
+final class ChunkChannel: @unchecked Sendable {
+    // @unchecked: `cancelled` is guarded by `lock`; the semaphore and the stream are thread-safe.
+    private let slots: DispatchSemaphore
+    private let capacity: Int
+    private let lock = NSLock()
+    private var cancelled = false
+    let chunks: AsyncThrowingStream<EncodedChunk, any Error>
+    private let continuation: AsyncThrowingStream<EncodedChunk, any Error>.Continuation
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        slots = DispatchSemaphore(value: capacity)
+        (chunks, continuation) = AsyncThrowingStream.makeStream(of: EncodedChunk.self)
+    }
+
+    /// Producer: waits for room, then hands the chunk over. Throws once the consumer has given up.
+    func send(_ chunk: EncodedChunk) throws {
+        slots.wait()
+        try lock.withLock {
+            if cancelled { throw CancellationError() }
+        }
+        continuation.yield(chunk)
+    }
+
+    /// Producer: no more chunks (or the read failed).
+    func finish(throwing error: (any Error)? = nil) {
+        continuation.finish(throwing: error)
+    }
+
+    /// Consumer: one chunk is written, its slot is free.
+    func consumed() {
+        slots.signal()
+    }
+
+    /// Consumer: stop; a producer waiting for room wakes up and stops too.
+    func cancel() {
+        lock.withLock { cancelled = true }
+        for _ in 0..<capacity { slots.signal() }
+    }
+}

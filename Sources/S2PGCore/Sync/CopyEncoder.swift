@@ -1,0 +1,229 @@
+import MariaDBClient
+
+/// The hot path: source rows (text-protocol bytes) into PostgreSQL COPY text, byte by byte, into one
+/// reusable buffer. No per-value `String`, `Data` or formatter.
+public struct CopyEncoder {
+    public let encodings: [ValueEncoding]
+    /// The COPY data so far; the caller sends and clears it.
+    public var output: [UInt8] = []
+    public var counts = ValuePolicyCounts()
+    /// Bytes of one value, for the encodings that rewrite before escaping (SET).
+    private var scratch: [UInt8] = []
+
+    public init(encodings: [ValueEncoding]) {
+        self.encodings = encodings
+        output.reserveCapacity(1 << 17)
+    }
+
+    /// Appends one row, followed by `ordinal` as an extra field when given (the staging table's row order).
+    public mutating func append(_ row: borrowing MariaDBRow, ordinal: Int? = nil) {
+        for index in 0..<encodings.count {
+            if index > 0 { output.append(Byte.tab) }
+            if let value = row[index] {
+                append(value, as: encodings[index])
+            } else {
+                output.append(Byte.backslash)
+                output.append(Byte.letterN)
+            }
+        }
+        if let ordinal {
+            output.append(Byte.tab)
+            appendDecimal(ordinal)
+        }
+        output.append(Byte.newline)
+    }
+
+    /// A non-negative integer in decimal, without allocating.
+    private mutating func appendDecimal(_ value: Int) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            output.append(Byte.zero + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    mutating func append(_ value: UnsafeRawBufferPointer, as encoding: ValueEncoding) {
+        switch encoding {
+        case .number:
+            output.append(contentsOf: value)
+        case .text:
+            appendText(value)
+        case .bytes:
+            appendHex(value)
+        case .dateTime:
+            if Self.isValidDate(value) {
+                output.append(contentsOf: value)
+            } else {
+                counts.invalidDatesNulled += 1
+                output.append(Byte.backslash)
+                output.append(Byte.letterN)
+            }
+        case .boolean:
+            output.append(value.allSatisfy { $0 == Byte.zero } ? Byte.letterF : Byte.letterT)
+        case .bits(let length):
+            appendBits(value, length: length)
+        case .json:
+            appendJSON(value)
+        case .set:
+            appendSet(value)
+        case .vector:
+            // `[1,2,3]` → `{1,2,3}`: only the brackets differ.
+            for byte in value {
+                output.append(byte == Byte.openBracket ? Byte.openBrace : byte == Byte.closeBracket ? Byte.closeBrace : byte)
+            }
+        }
+    }
+
+    /// COPY text escaping; NUL bytes removed; invalid UTF-8 replaced by U+FFFD.
+    private mutating func appendText(_ value: UnsafeRawBufferPointer) {
+        var needsWork = false
+        for byte in value where byte < 0x20 || byte == Byte.backslash || byte >= 0x80 {
+            needsWork = true
+            break
+        }
+        guard needsWork else {
+            output.append(contentsOf: value)
+            return
+        }
+        if value.contains(0) { counts.nulBytesRemoved += 1 }
+        if UTF8Validation.isValid(value) {
+            for byte in value { appendEscaped(byte) }
+        } else {
+            counts.invalidUTF8Replaced += 1
+            var iterator = value.makeIterator()
+            var decoder = UTF8()
+            decoding: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar):
+                    for byte in UTF8.encode(scalar)! { appendEscaped(byte) }
+                case .error:
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                case .emptyInput:
+                    break decoding
+                }
+            }
+        }
+    }
+
+    private mutating func appendEscaped(_ byte: UInt8) {
+        switch byte {
+        case 0: break
+        case Byte.backslash: output.append(contentsOf: [Byte.backslash, Byte.backslash])
+        case Byte.tab: output.append(contentsOf: [Byte.backslash, Byte.letterT])
+        case Byte.newline: output.append(contentsOf: [Byte.backslash, Byte.letterLowerN])
+        case Byte.carriageReturn: output.append(contentsOf: [Byte.backslash, Byte.letterR])
+        default: output.append(byte)
+        }
+    }
+
+    /// `\\x` then two hex digits a byte (the backslash itself escaped for COPY).
+    private mutating func appendHex(_ value: UnsafeRawBufferPointer) {
+        output.append(contentsOf: [Byte.backslash, Byte.backslash, Byte.letterX])
+        for byte in value {
+            output.append(Byte.hexDigits[Int(byte >> 4)])
+            output.append(Byte.hexDigits[Int(byte & 0x0F)])
+        }
+    }
+
+    /// BIT(n) arrives as ceil(n/8) big-endian bytes; PostgreSQL wants n binary digits.
+    private mutating func appendBits(_ value: UnsafeRawBufferPointer, length: Int) {
+        let available = value.count * 8
+        for position in max(0, available - length)..<available {
+            let byte = value[position / 8]
+            output.append(byte & (0x80 >> UInt8(position % 8)) != 0 ? Byte.one : Byte.zero)
+        }
+    }
+
+    /// JSON as text, with `\u0000` escapes dropped: jsonb cannot store U+0000.
+    private mutating func appendJSON(_ value: UnsafeRawBufferPointer) {
+        var removed = false
+        var index = 0
+        while index < value.count {
+            let byte = value[index]
+            if byte == Byte.backslash, index + 1 < value.count {
+                if Self.isEscapedNUL(value, at: index) {
+                    removed = true
+                    index += 6
+                    continue
+                }
+                // Any other escape: both bytes as they are, so `\\u0000` (an escaped backslash) survives.
+                appendEscaped(byte)
+                appendEscaped(value[index + 1])
+                index += 2
+                continue
+            }
+            if byte == 0 { removed = true }
+            appendEscaped(byte)
+            index += 1
+        }
+        if removed { counts.nulBytesRemoved += 1 }
+    }
+
+    private static func isEscapedNUL(_ value: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        guard index + 5 < value.count, value[index + 1] == UInt8(ascii: "u") else { return false }
+        return (2...5).allSatisfy { value[index + $0] == Byte.zero }
+    }
+
+    /// `a,b` → `{"a","b"}` (SET members cannot contain commas), then COPY-escaped.
+    private mutating func appendSet(_ value: UnsafeRawBufferPointer) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(Byte.openBrace)
+        if !value.isEmpty {
+            scratch.append(Byte.quote)
+            for byte in value {
+                switch byte {
+                case Byte.comma: scratch.append(contentsOf: [Byte.quote, Byte.comma, Byte.quote])
+                case Byte.quote, Byte.backslash: scratch.append(contentsOf: [Byte.backslash, byte])
+                default: scratch.append(byte)
+                }
+            }
+            scratch.append(Byte.quote)
+        }
+        scratch.append(Byte.closeBrace)
+        scratch.withUnsafeBytes { appendText($0) }
+    }
+
+    /// A DATE/DATETIME/TIMESTAMP text whose date part PostgreSQL accepts: year 1 or later, a real month and
+    /// day. MySQL stores `0000-00-00` and, depending on its SQL mode, `2023-02-00` or `2023-02-31`.
+    static func isValidDate(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.count >= 10, value[4] == Byte.dash, value[7] == Byte.dash else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var result = 0
+            for index in range {
+                let digit = Int(value[index]) - Int(Byte.zero)
+                guard digit >= 0, digit <= 9 else { return nil }
+                result = result * 10 + digit
+            }
+            return result
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return false }
+        return year >= 1 && (1...12).contains(month) && day >= 1 && day <= SourceTimestamp.days(in: month, of: year)
+    }
+}
+
+/// ASCII bytes the encoder writes.
+enum Byte {
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let backslash = UInt8(ascii: "\\")
+    static let quote = UInt8(ascii: "\"")
+    static let comma = UInt8(ascii: ",")
+    static let dash = UInt8(ascii: "-")
+    static let zero = UInt8(ascii: "0")
+    static let one = UInt8(ascii: "1")
+    static let letterN = UInt8(ascii: "N")
+    static let letterLowerN = UInt8(ascii: "n")
+    static let letterT = UInt8(ascii: "t")
+    static let letterF = UInt8(ascii: "f")
+    static let letterX = UInt8(ascii: "x")
+    static let letterR = UInt8(ascii: "r")
+    static let openBracket = UInt8(ascii: "[")
+    static let closeBracket = UInt8(ascii: "]")
+    static let openBrace = UInt8(ascii: "{")
+    static let closeBrace = UInt8(ascii: "}")
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}

@@ -1,0 +1,102 @@
+import MariaDBClient
+
+/// The SQL s2pg sends the source for one table. Pure: tested without a database.
+public struct SourceQueries: Sendable {
+    public let plan: TablePlan
+
+    public init(plan: TablePlan) {
+        self.plan = plan
+    }
+
+    private var table: String { MariaDBIdentifier.quote(plan.sourceName) }
+    private var keyColumns: [String] { plan.key.map(MariaDBIdentifier.quote) }
+
+    /// The columns in plan order; MySQL spatial values as WKT.
+    public var selectList: String {
+        plan.columns.map { column in
+            let name = MariaDBIdentifier.quote(column.sourceName)
+            return column.mapped.read == .spatialAsText ? "ST_AsText(\(name))" : name
+        }.joined(separator: ", ")
+    }
+
+    /// `(k1, k2)`, or `k1` for a single column.
+    private func tuple(_ items: [String]) -> String {
+        items.count == 1 ? items[0] : "(" + items.joined(separator: ", ") + ")"
+    }
+
+    private func literal(_ timestamp: SourceTimestamp) -> String {
+        MariaDBIdentifier.literal(timestamp.description.utf8)
+    }
+
+    /// One page of an incremental read: rows after `position` up to `windowEnd`, in `(updated_at, key)` order.
+    public func page(after position: ScanPosition, through windowEnd: SourceTimestamp, limit: Int) -> String {
+        let cursor = MariaDBIdentifier.quote(plan.cursor!.column)
+        let lower: String
+        switch position {
+        case .from(let start):
+            lower = "\(cursor) >= \(literal(start))"
+        case .after(let start):
+            lower = "\(cursor) > \(literal(start))"
+        case .afterRow(let updatedAt, let key):
+            // The leading `>=` lets the updated_at index bound the scan; the rest breaks ties by key.
+            let at = MariaDBIdentifier.literal(updatedAt.utf8)
+            lower = "\(cursor) >= \(at) AND (\(cursor) > \(at) OR \(tuple(keyColumns)) > \(tuple(key)))"
+        }
+        return "SELECT \(selectList) FROM \(table) WHERE \(lower) AND \(cursor) <= \(literal(windowEnd)) "
+            + "ORDER BY \(([cursor] + keyColumns).joined(separator: ", ")) LIMIT \(limit)"
+    }
+
+    /// The first change after `start` and no later than `end`: skips an empty stretch in one query.
+    public func nextChange(after start: SourceTimestamp, through end: SourceTimestamp) -> String {
+        let cursor = MariaDBIdentifier.quote(plan.cursor!.column)
+        return "SELECT MIN(\(cursor)) FROM \(table) WHERE \(cursor) > \(literal(start)) AND \(cursor) <= \(literal(end))"
+    }
+
+    /// Rows no window can ever see.
+    public var invisibleRowCount: String {
+        let cursor = MariaDBIdentifier.quote(plan.cursor!.column)
+        return "SELECT COUNT(*) FROM \(table) WHERE \(cursor) IS NULL"
+    }
+
+    public var latestChange: String {
+        "SELECT MAX(\(MariaDBIdentifier.quote(plan.cursor!.column))) FROM \(table)"
+    }
+
+    /// A whole-table read for a reload: in key order (so it can resume after `afterKey`), or unordered for a
+    /// keyless table; incremental tables only from `since` on.
+    public func reload(afterKey: [String]?, since: SourceTimestamp?) -> String {
+        var conditions: [String] = []
+        if let afterKey { conditions.append("\(tuple(keyColumns)) > \(tuple(afterKey))") }
+        if let since, let cursor = plan.cursor { conditions.append("\(MariaDBIdentifier.quote(cursor.column)) >= \(literal(since))") }
+        var sql = "SELECT \(selectList) FROM \(table)"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        if !keyColumns.isEmpty { sql += " ORDER BY " + keyColumns.joined(separator: ", ") }
+        return sql
+    }
+
+    /// The source's clock in the zone the cursor column is written in: UTC for TIMESTAMP (the session is
+    /// +00:00), the server's own zone (or `source.time_zone`) for DATETIME.
+    public static func clock(isTimestamp: Bool, timeZone: String?) -> [String] {
+        if isTimestamp { return ["SELECT UTC_TIMESTAMP(6)"] }
+        let zone = timeZone.map { MariaDBIdentifier.literal($0.utf8) } ?? "@@global.time_zone"
+        return ["SET time_zone = \(zone)", "SELECT NOW(6)", "SET time_zone = '+00:00'"]
+    }
+
+    /// Index of each key column in the select list.
+    public var keyIndexes: [Int] {
+        plan.key.map { name in plan.columns.firstIndex { $0.sourceName == name }! }
+    }
+
+    public var cursorIndex: Int? {
+        plan.cursor.map { cursor in plan.columns.firstIndex { $0.sourceName == cursor.column }! }
+    }
+
+    /// A key value from a row, as a literal the source compares exactly like the column.
+    public static func keyLiteral(_ bytes: UnsafeRawBufferPointer, encoding: ValueEncoding) -> String {
+        switch encoding {
+        case .number: String(decoding: bytes, as: UTF8.self)
+        case .bytes, .bits: MariaDBIdentifier.hexLiteral(bytes)
+        default: MariaDBIdentifier.literal(bytes)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import PostgresClient
+
+/// A table's row in the state schema.
+public struct TableState: Sendable, Codable {
+    public var sourceTable: String
+    public var targetTable: String
+    public var mode: String
+    public var cursorUpdatedAt: String?
+    public var cursorKey: [String]?
+    public var rowsApplied: Int
+    public var lastRunAt: String?
+    public var lastSuccessAt: String?
+    public var lastError: String?
+    public var lastErrorAt: String?
+    public var refillReason: String?
+    public var fullLoadTable: String?
+    public var fullLoadKey: [String]?
+    public var fullLoadStartedAt: String?
+    public var counts: ValuePolicyCounts
+
+    /// Where an incremental read resumes; `nil` before the first load.
+    public var position: ScanPosition? {
+        guard let cursorUpdatedAt else { return nil }
+        if let cursorKey { return .afterRow(updatedAt: cursorUpdatedAt, key: cursorKey) }
+        return SourceTimestamp(cursorUpdatedAt).map(ScanPosition.from)
+    }
+
+    static let columns = """
+        source_table, target_table, mode, cursor_updated_at, to_json(cursor_key)::text, rows_applied,
+        last_run_at::text, last_success_at::text, last_error, last_error_at::text, refill_reason, full_load_table,
+        to_json(full_load_key)::text, full_load_started_at, invalid_dates_nulled, nul_bytes_removed,
+        invalid_utf8_replaced
+        """
+
+    init(row: [String?]) {
+        func strings(_ json: String?) -> [String]? {
+            json.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        }
+        sourceTable = row[0]!
+        targetTable = row[1]!
+        mode = row[2]!
+        cursorUpdatedAt = row[3]
+        cursorKey = strings(row[4])
+        rowsApplied = Int(row[5]!) ?? 0
+        lastRunAt = row[6]
+        lastSuccessAt = row[7]
+        lastError = row[8]
+        lastErrorAt = row[9]
+        refillReason = row[10]
+        fullLoadTable = row[11]
+        fullLoadKey = strings(row[12])
+        fullLoadStartedAt = row[13]
+        counts = ValuePolicyCounts()
+        counts.invalidDatesNulled = Int(row[14]!) ?? 0
+        counts.nulBytesRemoved = Int(row[15]!) ?? 0
+        counts.invalidUTF8Replaced = Int(row[16]!) ?? 0
+    }
+}

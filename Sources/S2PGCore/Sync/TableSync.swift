@@ -1,0 +1,229 @@
+import Foundation
+import Logging
+import MariaDBClient
+import PostgresClient
+
+/// Syncs one table: reconciles its mirror, then either reads what changed since its cursor in windows and
+/// pages, or reloads it whole. Each table has its own pair of connections.
+public struct TableSync: Sendable {
+    public let plan: TablePlan
+    public let configuration: Configuration
+    public let logger: Logger
+    let queries: SourceQueries
+    let encodings: [ValueEncoding]
+    let store: StateStore
+    let writer: TargetWriter
+
+    public init(plan: TablePlan, configuration: Configuration, logger: Logger) {
+        self.plan = plan
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "table.name"] = "\(plan.sourceName)"
+        self.logger = logger
+        queries = SourceQueries(plan: plan)
+        encodings = plan.columns.map(ValueEncoding.init)
+        store = StateStore(schema: configuration.target.stateSchema)
+        writer = TargetWriter(plan: plan, state: store)
+    }
+
+    public func run() async throws -> TableSyncResult {
+        let started = ContinuousClock.now
+        let source = try await MariaDBConnection.connect(configuration.source.connection)
+        let target = try await PostgresConnection.connect(configuration.target.connection)
+        try await SchemaReconciler(stateSchema: store.schema).reconcile(plan, on: target, logger: logger)
+        let store = store
+        let plan = plan
+        guard let state = try await target.run({ try store.state(of: plan.sourceName, on: $0) }) else {
+            throw S2PGError(code: .catalog, message: "table \(plan.sourceName) has no state row after reconciling")
+        }
+        var result: TableSyncResult
+        if plan.mode == .incremental, let position = state.position, state.refillReason == nil, state.fullLoadTable == nil {
+            result = try await incremental(from: position, source: source, target: target)
+        } else {
+            if let reason = state.refillReason { logger.info("reloading: \(reason)") }
+            result = try await reload(state, source: source, target: target)
+        }
+        result.seconds = (ContinuousClock.now - started) / .seconds(1)
+        return result
+    }
+
+    // MARK: Incremental
+
+    private func incremental(from stored: ScanPosition, source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
+        let cursor = plan.cursor!
+        let sync = configuration.sync
+        let upper = try await clock(source, isTimestamp: cursor.isTimestamp)
+        try await warnAboutInvisibleRows(source, upper: upper)
+        var position = stored
+        if sync.lookbackSeconds > 0, let at = stored.timestamp {
+            position = .from(at.adding(seconds: -sync.lookbackSeconds))
+        }
+        let writer = writer
+        try await target.run { try writer.prepareStage(on: $0) }
+        var result = TableSyncResult(table: plan.sourceName, kind: .incremental, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
+        while let start = position.timestamp {
+            try Task.checkCancellation()
+            let windowEnd = min(start.adding(seconds: sync.windowHours * 3600), upper)
+            if case .after(let after) = position, after >= upper { break }
+            logger.debug("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
+            let page = try await read(queries.page(after: position, through: windowEnd, limit: sync.batchRows), from: source, ordinals: true)
+            if page.rows == 0 {
+                guard windowEnd < upper, let next = try await nextChange(after: windowEnd, through: upper, source) else { break }
+                position = .from(next)
+                continue
+            }
+            result.rejected += try await target.run { try writer.applyPage(page, on: $0) }
+            result.rows += page.rows
+            result.pages += 1
+            result.counts += page.counts
+            position = .afterRow(updatedAt: page.lastUpdatedAt!, key: page.lastKey!)
+            logger.info(
+                "Checkpoint: \(page.rows) rows upserted",
+                metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)", "cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
+            if page.rows < sync.batchRows {
+                if windowEnd >= upper { break }
+                position = .after(windowEnd)
+            }
+        }
+        try await target.run { try writer.recordSuccess(on: $0) }
+        return result
+    }
+
+    /// Counts rows no window can see, and checks the clock against the data: a zone mismatch delays rows.
+    private func warnAboutInvisibleRows(_ source: MariaDBConnection, upper: SourceTimestamp) async throws {
+        let queries = queries
+        let (invisible, latest) = try await source.run { connection in
+            let invisible = plan.columns.first { $0.sourceName == plan.cursor!.column }!.isNullable
+                ? try connection.query(queries.invisibleRowCount).strings[0][0] ?? "0" : "0"
+            return (invisible, try connection.query(queries.latestChange).strings[0][0])
+        }
+        if invisible != "0" {
+            logger.warning(
+                "\(invisible) rows have a NULL \(plan.cursor!.column) and are never synced incrementally; give them a value, or run s2pg full-load --table \(plan.sourceName)")
+        }
+        if let latest = latest.flatMap(SourceTimestamp.init), latest.seconds(since: upper) > 60 {
+            logger.warning(
+                "\(plan.cursor!.column) values run \(latest.seconds(since: upper)) s ahead of the source's clock (\(upper)): rows are delayed until the clock catches up. Is the column written in another time zone? Set source.time_zone.")
+        }
+    }
+
+    private func nextChange(after start: SourceTimestamp, through end: SourceTimestamp, _ source: MariaDBConnection) async throws -> SourceTimestamp? {
+        let sql = queries.nextChange(after: start, through: end)
+        return try await source.query(sql).strings[0][0].flatMap(SourceTimestamp.init)
+    }
+
+    /// The source's clock now, in the zone of the cursor column.
+    private func clock(_ source: MariaDBConnection, isTimestamp: Bool) async throws -> SourceTimestamp {
+        let statements = SourceQueries.clock(isTimestamp: isTimestamp, timeZone: configuration.source.timeZone)
+        let text = try await source.run { connection in
+            var value: String?
+            for statement in statements {
+                if statement.hasPrefix("SELECT") {
+                    value = try connection.query(statement).strings.first?.first ?? nil
+                } else {
+                    try connection.execute(statement)
+                }
+            }
+            return value
+        }
+        guard let text, let now = SourceTimestamp(text) else {
+            throw S2PGError(code: .catalog, message: "the source's clock returned \(text ?? "NULL"), not a date and time")
+        }
+        return now
+    }
+
+    /// Reads a whole (small) result into one chunk: an incremental page.
+    private func read(_ sql: String, from source: MariaDBConnection, ordinals: Bool) async throws -> EncodedChunk {
+        let encodings = encodings
+        let queries = queries
+        return try await source.run { connection in
+            var encoder = CopyEncoder(encodings: encodings)
+            var marker = RowMarker(queries: queries, encodings: encodings)
+            var rowEnds: [Int] = []
+            try connection.stream(sql) { row in
+                encoder.append(row, ordinal: ordinals ? rowEnds.count : nil)
+                rowEnds.append(encoder.output.count)
+                marker.capture(row)
+            }
+            return EncodedChunk(
+                data: encoder.output, rows: rowEnds.count, rowEnds: rowEnds, counts: encoder.counts,
+                lastUpdatedAt: marker.updatedAt, lastKey: marker.key)
+        }
+    }
+
+    // MARK: Reload
+
+    private func reload(_ state: TableState, source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
+        let writer = writer
+        let resuming = try await target.run { try writer.canResume(state, on: $0) }
+        let startedAt: String?
+        var afterKey: [String]?
+        if resuming {
+            startedAt = state.fullLoadStartedAt
+            afterKey = state.fullLoadKey
+            logger.info("resuming the reload after key \(afterKey?.joined(separator: ", ") ?? "(start)")")
+        } else {
+            // The clock before the first row is read: the incremental cursor once the reload is in place.
+            if let cursor = plan.cursor {
+                startedAt = try await clock(source, isTimestamp: cursor.isTimestamp).description
+            } else {
+                startedAt = nil
+            }
+            try await target.run { try writer.beginReload(startedAt: startedAt, on: $0) }
+        }
+        let since = plan.mode == .incremental ? configuration.sync.initialSyncStart : nil
+        let sql = queries.reload(afterKey: afterKey, since: since)
+        logger.info("Reloading \(plan.sourceName)", metadata: ["sql": "\(sql)"])
+
+        let channel = ChunkChannel(capacity: 2)
+        let encodings = encodings
+        let queries = queries
+        let chunkRows = configuration.sync.batchRows
+        async let produced: Void = source.run { connection in
+            do {
+                var encoder = CopyEncoder(encodings: encodings)
+                var marker = RowMarker(queries: queries, encodings: encodings)
+                var rowEnds: [Int] = []
+                func send() throws {
+                    try channel.send(EncodedChunk(
+                        data: encoder.output, rows: rowEnds.count, rowEnds: rowEnds, counts: encoder.counts,
+                        lastUpdatedAt: nil, lastKey: marker.key))
+                    encoder.output = []
+                    encoder.output.reserveCapacity(1 << 17)
+                    encoder.counts = ValuePolicyCounts()
+                    rowEnds.removeAll(keepingCapacity: true)
+                }
+                try connection.stream(sql) { row in
+                    encoder.append(row)
+                    rowEnds.append(encoder.output.count)
+                    marker.capture(row)
+                    if rowEnds.count == chunkRows { try send() }
+                }
+                if !rowEnds.isEmpty { try send() }
+                channel.finish()
+            } catch {
+                channel.finish(throwing: error)
+            }
+        }
+        var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
+        do {
+            for try await chunk in channel.chunks {
+                try Task.checkCancellation()
+                result.rejected += try await target.run { try writer.copyReloadChunk(chunk, on: $0) }
+                channel.consumed()
+                result.pages += 1
+                result.rows += chunk.rows
+                result.counts += chunk.counts
+                logger.debug("Checkpoint: \(result.rows) rows copied")
+            }
+        } catch {
+            channel.cancel()
+            await produced
+            throw error
+        }
+        await produced
+        let total = try await target.run { try writer.finishReload(cursor: startedAt, on: $0) }
+        logger.info("Reloaded: \(total) rows in the mirror")
+        return result
+    }
+}

@@ -1,0 +1,231 @@
+import PostgresClient
+
+/// What s2pg does to the target for one table, on that table's PostgreSQL connection: upsert pages through a
+/// staging table, fill and swap in reloads. Every batch commits together with its checkpoint.
+struct TargetWriter: Sendable {
+    let plan: TablePlan
+    let state: StateStore
+    /// Columns copied from the source, quoted, in plan order.
+    let columns: [String]
+    static let stage = "pg_temp.s2pg_stage"
+
+    init(plan: TablePlan, state: StateStore) {
+        self.plan = plan
+        self.state = state
+        columns = plan.columns.map { PostgresIdentifier.quote($0.targetName) }
+    }
+
+    private var columnList: String { columns.joined(separator: ", ") }
+    private var keyList: String { plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ") }
+
+    /// A session-local staging table with the mirror's column types (pgsync's `WITH NO DATA` pattern),
+    /// plus the row order so the last of duplicate keys wins. Values are written in UTC.
+    func prepareStage(on connection: isolated PostgresConnection) throws {
+        try connection.execute("SET TIME ZONE 'UTC'")
+        try connection.execute("DROP TABLE IF EXISTS \(Self.stage)")
+        try connection.execute(
+            "CREATE TEMP TABLE s2pg_stage AS SELECT \(columnList) FROM \(plan.qualifiedTargetName) WITH NO DATA")
+        try connection.execute("ALTER TABLE \(Self.stage) ADD COLUMN _s2pg_ord integer")
+    }
+
+    private var upsertSQL: String {
+        let nonKey = plan.columns.filter { !$0.isKey }.map { PostgresIdentifier.quote($0.targetName) }
+        let conflict: String
+        if nonKey.isEmpty {
+            conflict = "DO NOTHING"
+        } else {
+            // Unchanged rows are not rewritten: a re-read (lookback) leaves the mirror and _s2pg_synced_at alone.
+            let sets = nonKey.map { "\($0) = EXCLUDED.\($0)" } + ["\(PostgresIdentifier.quote(TablePlan.syncedAtColumn)) = now()"]
+            let current = nonKey.map { "t.\($0)" }.joined(separator: ", ")
+            let incoming = nonKey.map { "EXCLUDED.\($0)" }.joined(separator: ", ")
+            conflict = "DO UPDATE SET \(sets.joined(separator: ", ")) WHERE ROW(\(current)) IS DISTINCT FROM ROW(\(incoming))"
+        }
+        return """
+            INSERT INTO \(plan.qualifiedTargetName) AS t (\(columnList))
+            SELECT DISTINCT ON (\(keyList)) \(columnList) FROM \(Self.stage)
+            WHERE _s2pg_ord BETWEEN $1 AND $2 ORDER BY \(keyList), _s2pg_ord DESC
+            ON CONFLICT (\(keyList)) \(conflict)
+            """
+    }
+
+    /// Applies one incremental page and its checkpoint in one transaction. Rows PostgreSQL refuses are
+    /// written to the reject log and the rest of the page goes on. Returns the rejected count.
+    func applyPage(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int {
+        let copy = "COPY \(Self.stage) (\(columnList), _s2pg_ord) FROM STDIN"
+        do {
+            try connection.transaction { connection in
+                try connection.execute("TRUNCATE \(Self.stage)")
+                try connection.copy(copy) { try $0.write(chunk.data) }
+                try connection.execute(upsertSQL, ["0", String(chunk.rows)])
+                try checkpoint(chunk, on: connection)
+            }
+            return 0
+        } catch let error as PostgresError where error.isDataError {
+            return try connection.transaction { connection in
+                try connection.execute("TRUNCATE \(Self.stage)")
+                let rejected = try writeRowByRow(chunk, on: connection) { line, ordinal in
+                    try connection.copy(copy) { try $0.write(Array(line)) }
+                    try connection.execute(upsertSQL, [String(ordinal), String(ordinal)])
+                }
+                try checkpoint(chunk, on: connection)
+                return rejected
+            }
+        }
+    }
+
+    /// The slow path for a refused chunk, inside the caller's transaction: each row under its own savepoint,
+    /// refused rows to the reject log. Returns how many were refused.
+    private func writeRowByRow(
+        _ chunk: EncodedChunk, on connection: isolated PostgresConnection,
+        _ write: (ArraySlice<UInt8>, Int) throws -> Void
+    ) throws -> Int {
+        var rejected = 0
+        for (ordinal, line) in chunk.lines.enumerated() {
+            try connection.execute("SAVEPOINT s2pg_row")
+            do {
+                try write(line, ordinal)
+                try connection.execute("RELEASE SAVEPOINT s2pg_row")
+            } catch let error as PostgresError where error.isDataError {
+                try connection.execute("ROLLBACK TO SAVEPOINT s2pg_row")
+                try reject(line, reason: error.message, on: connection)
+                rejected += 1
+            }
+        }
+        return rejected
+    }
+
+    private func reject(_ line: ArraySlice<UInt8>, reason: String, on connection: isolated PostgresConnection) throws {
+        let fields = line.dropLast().split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+        let key = plan.key.compactMap { name -> String? in
+            guard let index = plan.columns.firstIndex(where: { $0.sourceName == name }), index < fields.count else { return nil }
+            return "\(name)=\(String(decoding: fields[index], as: UTF8.self))"
+        }
+        try connection.execute(
+            "INSERT INTO \(PostgresIdentifier.qualified(state.schema, "rejects")) (source_table, row_key, reason, row_data) VALUES ($1, $2, $3, $4)",
+            [plan.sourceName, key.joined(separator: ", "), reason, String(decoding: line.dropLast(), as: UTF8.self)])
+    }
+
+    private func checkpoint(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE \(state.table) SET cursor_updated_at = $2, cursor_key = $3::text[], rows_applied = rows_applied + $4,
+                invalid_dates_nulled = invalid_dates_nulled + $5, nul_bytes_removed = nul_bytes_removed + $6,
+                invalid_utf8_replaced = invalid_utf8_replaced + $7, last_run_at = now()
+            WHERE source_table = $1
+            """,
+            [plan.sourceName, chunk.lastUpdatedAt, chunk.lastKey.map(PostgresArray.literal), String(chunk.rows)]
+                + countParameters(chunk.counts))
+    }
+
+    private func countParameters(_ counts: ValuePolicyCounts) -> [String?] {
+        [String(counts.invalidDatesNulled), String(counts.nulBytesRemoved), String(counts.invalidUTF8Replaced)]
+    }
+
+    // MARK: Reloads
+
+    /// The table a reload fills before it replaces the mirror.
+    var loadTable: String { TargetName.for("_s2pg_load_" + plan.targetName) }
+    private var qualifiedLoadTable: String { PostgresIdentifier.qualified(plan.targetSchema, loadTable) }
+
+    /// Starts a reload from scratch: a fresh load table without its primary key (added after the data, which
+    /// is faster), recorded in the state with the source clock it started at.
+    func beginReload(startedAt: String?, on connection: isolated PostgresConnection) throws {
+        try connection.transaction { connection in
+            try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
+            let definitions = plan.targetColumns.map { column in
+                column.name == TablePlan.rowIDColumn
+                    ? "\(PostgresIdentifier.quote(column.name)) text"
+                    : plan.columnDefinition(column.name)
+            }
+            try connection.execute("CREATE TABLE \(qualifiedLoadTable) (\(definitions.joined(separator: ", ")))")
+            try connection.execute(
+                "UPDATE \(state.table) SET full_load_table = $2, full_load_key = NULL, full_load_started_at = $3 WHERE source_table = $1",
+                [plan.sourceName, loadTable, startedAt])
+        }
+    }
+
+    /// Whether a reload interrupted earlier can go on where it stopped.
+    func canResume(_ tableState: TableState, on connection: isolated PostgresConnection) throws -> Bool {
+        guard tableState.fullLoadTable == loadTable, plan.keySource != .synthetic else { return false }
+        return try connection.execute("SELECT to_regclass($1) IS NOT NULL", [qualifiedLoadTable]).rows[0][0] == "t"
+    }
+
+    /// Copies one chunk of a reload and records how far it got, in one transaction; refused rows go to the
+    /// reject log. Returns the rejected count.
+    func copyReloadChunk(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int {
+        let copy = "COPY \(qualifiedLoadTable) (\(columnList)) FROM STDIN"
+        do {
+            try connection.transaction { connection in
+                try connection.copy(copy) { try $0.write(chunk.data) }
+                try recordReloadProgress(chunk, on: connection)
+            }
+            return 0
+        } catch let error as PostgresError where error.isDataError {
+            return try connection.transaction { connection in
+                let rejected = try writeRowByRow(chunk, on: connection) { line, _ in
+                    try connection.copy(copy) { try $0.write(Array(line)) }
+                }
+                try recordReloadProgress(chunk, on: connection)
+                return rejected
+            }
+        }
+    }
+
+    private func recordReloadProgress(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE \(state.table) SET full_load_key = $2::text[], invalid_dates_nulled = invalid_dates_nulled + $3,
+                nul_bytes_removed = nul_bytes_removed + $4, invalid_utf8_replaced = invalid_utf8_replaced + $5
+            WHERE source_table = $1
+            """, [plan.sourceName, chunk.lastKey.map(PostgresArray.literal)] + countParameters(chunk.counts))
+    }
+
+    /// Finishes a reload: row ids for a keyless table, the primary key, then one short transaction that drops
+    /// the old mirror and renames the new one in its place, with the new cursor. Readers see the old table or
+    /// the new one, never a half. Returns the rows in the new mirror.
+    func finishReload(cursor: String?, on connection: isolated PostgresConnection) throws -> Int {
+        if plan.keySource == .synthetic {
+            // An id from the row's values plus its occurrence among identical rows: unchanged rows keep theirs.
+            let row = "md5(ROW(\(columns.map { "l.\($0)" }.joined(separator: ", ")))::text)"
+            try connection.execute(
+                """
+                UPDATE \(qualifiedLoadTable) AS l SET \(PostgresIdentifier.quote(TablePlan.rowIDColumn)) = n.id
+                FROM (SELECT l.ctid AS row, \(row) || '-' || row_number() OVER (PARTITION BY \(row)) AS id
+                      FROM \(qualifiedLoadTable) AS l) AS n
+                WHERE l.ctid = n.row
+                """)
+            try connection.execute(
+                "ALTER TABLE \(qualifiedLoadTable) ALTER COLUMN \(PostgresIdentifier.quote(TablePlan.rowIDColumn)) SET NOT NULL")
+        }
+        let loadKey = PostgresIdentifier.quote(TargetName.for(loadTable + "_pkey"))
+        try connection.execute("ALTER TABLE \(qualifiedLoadTable) ADD CONSTRAINT \(loadKey) PRIMARY KEY (\(keyList))")
+        try connection.execute("ANALYZE \(qualifiedLoadTable)")
+        return try connection.transaction { connection in
+            try connection.execute("DROP TABLE IF EXISTS \(plan.qualifiedTargetName)")
+            try connection.execute("ALTER TABLE \(qualifiedLoadTable) RENAME TO \(PostgresIdentifier.quote(plan.targetName))")
+            try connection.execute(
+                "ALTER TABLE \(plan.qualifiedTargetName) RENAME CONSTRAINT \(loadKey) TO \(PostgresIdentifier.quote(TargetName.for(plan.targetName + "_pkey")))")
+            let count = Int(try connection.execute("SELECT count(*) FROM \(plan.qualifiedTargetName)").rows[0][0]!)!
+            try connection.execute(
+                """
+                UPDATE \(state.table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
+                    cursor_updated_at = $2, cursor_key = NULL, refill_reason = NULL, rows_applied = rows_applied + $3,
+                    last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL
+                WHERE source_table = $1
+                """, [plan.sourceName, cursor, String(count)])
+            return count
+        }
+    }
+
+    func recordSuccess(on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            "UPDATE \(state.table) SET last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL WHERE source_table = $1",
+            [plan.sourceName])
+    }
+}
+
+extension PostgresError {
+    /// A refusal of the data itself (SQLSTATE classes 22 and 23: bad value, constraint), as opposed to a
+    /// broken connection or a bug: worth retrying row by row.
+    var isDataError: Bool { sqlState.hasPrefix("22") || sqlState.hasPrefix("23") }
+}

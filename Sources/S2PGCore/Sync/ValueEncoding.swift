@@ -1,0 +1,36 @@
+/// How one column's text-protocol bytes become a COPY text field: chosen once per column from its mapped
+/// type, then applied to every value by `CopyEncoder`.
+public enum ValueEncoding: Sendable, Hashable {
+    /// Digits, signs, points and exponents (integers, decimals, floats, TIME, YEAR): copied as they are.
+    case number
+    /// Text: COPY escapes, NUL bytes removed, invalid UTF-8 replaced.
+    case text
+    /// `bytea` in hex.
+    case bytes
+    /// DATE, DATETIME, TIMESTAMP: zero and impossible dates become NULL.
+    case dateTime
+    /// TINYINT(1) as boolean: 0 is false, anything else true.
+    case boolean
+    /// BIT(n) bytes as n binary digits.
+    case bits(Int)
+    /// JSON text: as text, and `\u0000` escapes removed (jsonb cannot hold them).
+    case json
+    /// SET `a,b` → `{"a","b"}`.
+    case set
+    /// VECTOR `[1,2]` → `{1,2}`.
+    case vector
+
+    public init(_ column: TablePlan.Column) {
+        switch column.mapped.postgres {
+        case .smallint, .integer, .bigint, .numeric, .real, .doublePrecision, .interval: self = .number
+        case .bytea: self = .bytes
+        case .date, .timestamp, .timestampWithTimeZone: self = .dateTime
+        case .boolean: self = .boolean
+        case .bitVarying(let length): self = .bits(length)
+        case .jsonb: self = .json
+        case .array(.text): self = .set
+        case .array: self = .vector
+        case .varchar, .text, .other: self = .text
+        }
+    }
+}

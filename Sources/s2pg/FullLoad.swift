@@ -1,0 +1,20 @@
+import ArgumentParser
+import Logging
+import S2PGCore
+
+extension S2PGCommand {
+    struct FullLoad: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forget the cursors of tables and copy them again from scratch, replacing each mirror atomically.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(name: .customLong("table"), help: "Only this table (repeatable); all selected tables without it.")
+        var tables: [String] = []
+
+        func run() async throws {
+            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
+            try SyncSummary.print(await replicator.sync(only: tables, reload: true))
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Logging
+import S2PGCore
+
+extension S2PGCommand {
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sync every selected table once: changes since the last sync, or a reload where needed.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(name: .customLong("table"), help: "Only this table (repeatable).")
+        var tables: [String] = []
+
+        func run() async throws {
+            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
+            try SyncSummary.print(await replicator.sync(only: tables))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import S2PGCore
+
+/// The per-table summary `sync` and `full-load` print; non-zero exit when a table failed.
+enum SyncSummary {
+    static func print(_ outcomes: [Replicator.Outcome]) throws {
+        var failed: [String] = []
+        Swift.print("table                          kind         rows    pages  seconds     rows/s")
+        for outcome in outcomes {
+            switch outcome.result {
+            case .success(let result):
+                let line = [
+                    outcome.table.padding(30), result.kind.rawValue.padding(11), String(result.rows).leftPadding(8),
+                    String(result.pages).leftPadding(6), String(format(result.seconds)).leftPadding(8),
+                    String(Int(result.rowsPerSecond)).leftPadding(10),
+                ].joined(separator: " ")
+                var notes: [String] = []
+                if result.rejected > 0 { notes.append("\(result.rejected) rejected") }
+                if result.counts.invalidDatesNulled > 0 { notes.append("\(result.counts.invalidDatesNulled) invalid dates → NULL") }
+                if result.counts.nulBytesRemoved > 0 { notes.append("\(result.counts.nulBytesRemoved) values lost NUL bytes") }
+                if result.counts.invalidUTF8Replaced > 0 { notes.append("\(result.counts.invalidUTF8Replaced) values had invalid UTF-8 replaced") }
+                Swift.print(line + (notes.isEmpty ? "" : "  (" + notes.joined(separator: ", ") + ")"))
+            case .failure(let error):
+                failed.append(outcome.table)
+                Swift.print("\(outcome.table.padding(30)) FAILED: \(error)")
+            }
+        }
+        if !failed.isEmpty {
+            Swift.print("\(failed.count) of \(outcomes.count) tables failed: \(failed.joined(separator: ", "))")
+            throw ExitCode.failure
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        String(Double(Int(seconds * 1000)) / 1000)
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+    func leftPadding(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,111 @@
+import Testing
+
+@testable import S2PGCore
+
+@Suite("COPY encoder")
+struct CopyEncoderTests {
+    static func encode(_ bytes: [UInt8], as encoding: ValueEncoding) -> (String, ValuePolicyCounts) {
+        var encoder = CopyEncoder(encodings: [encoding])
+        bytes.withUnsafeBytes { encoder.append($0, as: encoding) }
+        return (String(decoding: encoder.output, as: UTF8.self), encoder.counts)
+    }
+
+    static func encode(_ text: String, as encoding: ValueEncoding) -> (String, ValuePolicyCounts) {
+        encode(Array(text.utf8), as: encoding)
+    }
+
+    @Test(
+        "text is escaped for COPY and passes through otherwise",
+        arguments: [
+            ("plain", "plain"), ("tab\there", #"tab\there"#), ("new\nline", #"new\nline"#), ("cr\rlf", #"cr\rlf"#),
+            (#"back\slash"#, #"back\\slash"#), (#"\N"#, #"\\N"#), ("café 日本 🎉", "café 日本 🎉"), ("", ""),
+        ])
+    func text(_ value: String, _ encoded: String) {
+        let (output, counts) = Self.encode(value, as: .text)
+        #expect(output == encoded)
+        #expect(counts.isZero)
+    }
+
+    @Test("NUL bytes are removed from text and counted; the rest survives")
+    func nulBytes() {
+        let (output, counts) = Self.encode([0x61, 0x00, 0x62, 0x00, 0x63], as: .text)
+        #expect(output == "abc")
+        #expect(counts.nulBytesRemoved == 1)
+    }
+
+    @Test(
+        "invalid UTF-8 is replaced by U+FFFD and counted",
+        arguments: [
+            ([0x61, 0xFF, 0x62] as [UInt8], "a\u{FFFD}b"), ([0xC3, 0x28], "\u{FFFD}("), ([0xE2, 0x82], "\u{FFFD}"),
+            ([0xED, 0xA0, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}"), ([0xC0, 0xAF], "\u{FFFD}\u{FFFD}"),
+            ([0x61, 0x09, 0xFE], "a\\t\u{FFFD}"),
+        ])
+    func invalidUTF8(_ bytes: [UInt8], _ encoded: String) {
+        let (output, counts) = Self.encode(bytes, as: .text)
+        #expect(output == encoded)
+        #expect(counts.invalidUTF8Replaced == 1)
+    }
+
+    @Test("bytea is hex with the backslash escaped for COPY")
+    func bytes() {
+        #expect(Self.encode([0x00, 0xFF, 0x10], as: .bytes).0 == #"\\x00ff10"#)
+        #expect(Self.encode([], as: .bytes).0 == #"\\x"#)
+    }
+
+    @Test(
+        "zero and impossible dates become NULL and are counted; real ones pass",
+        arguments: [
+            ("2024-02-29", true), ("2025-10-01 12:00:00.123456", true), ("0001-01-01", true), ("9999-12-31 23:59:59", true),
+            ("0000-00-00", false), ("0000-00-00 00:00:00", false), ("2023-02-00", false), ("2023-00-10", false),
+            ("2023-02-30", false), ("2023-02-29 10:00:00", false), ("0000-01-01", false),
+        ])
+    func dates(_ value: String, _ valid: Bool) {
+        let (output, counts) = Self.encode(value, as: .dateTime)
+        #expect(output == (valid ? value : #"\N"#))
+        #expect(counts.invalidDatesNulled == (valid ? 0 : 1))
+    }
+
+    @Test("BIT(n) bytes become n binary digits", arguments: [
+        ([0x02, 0xAA] as [UInt8], 10, "1010101010"), ([0x01], 1, "1"), ([0x00], 1, "0"), ([0x00, 0x00, 0x01, 0x00], 32, "00000000000000000000000100000000"),
+    ])
+    func bits(_ bytes: [UInt8], _ length: Int, _ encoded: String) {
+        #expect(Self.encode(bytes, as: .bits(length)).0 == encoded)
+    }
+
+    @Test("TINYINT(1) as boolean: 0 is false, anything else true", arguments: [("0", "f"), ("1", "t"), ("-128", "t"), ("2", "t")])
+    func boolean(_ value: String, _ encoded: String) {
+        #expect(Self.encode(value, as: .boolean).0 == encoded)
+    }
+
+    @Test("JSON loses only its \\u0000 escapes; other escapes and escaped backslashes survive")
+    func json() {
+        let (output, counts) = Self.encode(#"{"a": "x\u0000y", "b": "line\nnext", "c": "\\u0000"}"#, as: .json)
+        #expect(output == #"{"a": "xy", "b": "line\\nnext", "c": "\\\\u0000"}"#)
+        #expect(counts.nulBytesRemoved == 1)
+        #expect(Self.encode(#"{"a": 1}"#, as: .json).1.isZero)
+    }
+
+    @Test("SET becomes a text[] literal", arguments: [("read,write", #"{"read","write"}"#), ("", "{}"), (#"a"b"#, #"{"a\\"b"}"#), ("x", #"{"x"}"#)])
+    func set(_ value: String, _ encoded: String) {
+        #expect(Self.encode(value, as: .set).0 == encoded)
+    }
+
+    @Test("VECTOR becomes an array literal")
+    func vector() {
+        #expect(Self.encode("[0.45,0.55,-1e-3]", as: .vector).0 == "{0.45,0.55,-1e-3}")
+    }
+
+    @Test("numbers pass through unchanged", arguments: ["-9223372036854775808", "18446744073709551615", "12.50", "-1.7976931348623157e308", "-838:59:59.000000"])
+    func numbers(_ value: String) {
+        #expect(Self.encode(value, as: .number).0 == value)
+    }
+
+    @Test("the UTF-8 validator accepts exactly RFC 3629", arguments: [
+        ([0x41] as [UInt8], true), ([0xC3, 0xA9], true), ([0xE6, 0x97, 0xA5], true), ([0xF0, 0x9F, 0x8E, 0x89], true),
+        ([0xF4, 0x8F, 0xBF, 0xBF], true), ([0xF4, 0x90, 0x80, 0x80], false), ([0xC1, 0xBF], false),
+        ([0xE0, 0x80, 0x80], false), ([0xED, 0xA0, 0x80], false), ([0x80], false), ([0xE6, 0x97], false),
+    ])
+    func validator(_ bytes: [UInt8], _ valid: Bool) {
+        #expect(bytes.withUnsafeBytes { UTF8Validation.isValid($0) } == valid)
+    }
+}
