@@ -7,5 +7,5 @@ struct S2PGCommand: AsyncParsableCommand {
         commandName: "s2pg",
         abstract: "Keep a PostgreSQL mirror of a SingleStoreDB database current.",
         version: S2PGVersion.current,
-        subcommands: [Check.self, Migrate.self, Discover.self, Sync.self, FullLoad.self])
+        subcommands: [Check.self, Migrate.self, Discover.self, Sync.self, Run.self, FullLoad.self, Status.self, Reset.self, Verify.self])
 }

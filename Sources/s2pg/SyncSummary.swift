@@ -10,9 +10,9 @@ enum SyncSummary {
             switch outcome.result {
             case .success(let result):
                 let line = [
-                    outcome.table.padding(30), result.kind.rawValue.padding(11), String(result.rows).leftPadding(8),
-                    String(result.pages).leftPadding(6), String(format(result.seconds)).leftPadding(8),
-                    String(Int(result.rowsPerSecond)).leftPadding(10),
+                    outcome.table.padded(30), result.kind.rawValue.padded(11), String(result.rows).leftPadded(8),
+                    String(result.pages).leftPadded(6), Replicator.format(result.seconds).leftPadded(8),
+                    String(Int(result.rowsPerSecond)).leftPadded(10),
                 ].joined(separator: " ")
                 var notes: [String] = []
                 if result.rejected > 0 { notes.append("\(result.rejected) rejected") }
@@ -22,7 +22,7 @@ enum SyncSummary {
                 Swift.print(line + (notes.isEmpty ? "" : "  (" + notes.joined(separator: ", ") + ")"))
             case .failure(let error):
                 failed.append(outcome.table)
-                Swift.print("\(outcome.table.padding(30)) FAILED: \(error)")
+                Swift.print("\(outcome.table.padded(30)) FAILED: \(error)")
             }
         }
         if !failed.isEmpty {
@@ -30,13 +30,4 @@ enum SyncSummary {
             throw ExitCode.failure
         }
     }
-
-    private static func format(_ seconds: Double) -> String {
-        String(Double(Int(seconds * 1000)) / 1000)
-    }
-}
-
-extension String {
-    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
-    func leftPadding(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

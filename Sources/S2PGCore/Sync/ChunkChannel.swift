@@ -6,23 +6,23 @@ import Foundation
 ///
 /// The producer blocks (on its connection's own queue, never the cooperative pool) while `capacity`
 /// chunks wait; the consumer is async.
-final class ChunkChannel: @unchecked Sendable {
+final class ChunkChannel<Element: Sendable>: @unchecked Sendable {
     // @unchecked: `cancelled` is guarded by `lock`; the semaphore and the stream are thread-safe.
     private let slots: DispatchSemaphore
     private let capacity: Int
     private let lock = NSLock()
     private var cancelled = false
-    let chunks: AsyncThrowingStream<EncodedChunk, any Error>
-    private let continuation: AsyncThrowingStream<EncodedChunk, any Error>.Continuation
+    let chunks: AsyncThrowingStream<Element, any Error>
+    private let continuation: AsyncThrowingStream<Element, any Error>.Continuation
 
     init(capacity: Int) {
         self.capacity = capacity
         slots = DispatchSemaphore(value: capacity)
-        (chunks, continuation) = AsyncThrowingStream.makeStream(of: EncodedChunk.self)
+        (chunks, continuation) = AsyncThrowingStream.makeStream(of: Element.self)
     }
 
     /// Producer: waits for room, then hands the chunk over. Throws once the consumer has given up.
-    func send(_ chunk: EncodedChunk) throws {
+    func send(_ chunk: Element) throws {
         slots.wait()
         try lock.withLock {
             if cancelled { throw CancellationError() }

@@ -68,6 +68,10 @@ public struct Replicator: Sendable {
             if !result.counts.isZero { metadata["values_changed_by_policy"] = "\(result.counts)" }
             logger.info("table synced", metadata: metadata)
             return Outcome(table: plan.sourceName, result: .success(result))
+        } catch is CancellationError {
+            // Stopped between pages (s2pg run got a signal): the state is committed, nothing failed.
+            logger.notice("stopped", metadata: ["table.name": "\(plan.sourceName)"])
+            return Outcome(table: plan.sourceName, result: .failure(CancellationError()))
         } catch {
             logger.error("table failed: \(error)", metadata: ["table.name": "\(plan.sourceName)"])
             try? await StateStore(schema: configuration.target.stateSchema)
@@ -76,7 +80,8 @@ public struct Replicator: Sendable {
         }
     }
 
-    static func format(_ seconds: Double) -> String {
+    /// Seconds with millisecond precision, for summaries.
+    public static func format(_ seconds: Double) -> String {
         String(Double(Int(seconds * 1000)) / 1000)
     }
 }

@@ -112,24 +112,8 @@ public struct TableSync: Sendable {
         return try await source.query(sql).strings[0][0].flatMap(SourceTimestamp.init)
     }
 
-    /// The source's clock now, in the zone of the cursor column.
     private func clock(_ source: MariaDBConnection, isTimestamp: Bool) async throws -> SourceTimestamp {
-        let statements = SourceQueries.clock(isTimestamp: isTimestamp, timeZone: configuration.source.timeZone)
-        let text = try await source.run { connection in
-            var value: String?
-            for statement in statements {
-                if statement.hasPrefix("SELECT") {
-                    value = try connection.query(statement).strings.first?.first ?? nil
-                } else {
-                    try connection.execute(statement)
-                }
-            }
-            return value
-        }
-        guard let text, let now = SourceTimestamp(text) else {
-            throw S2PGError(code: .catalog, message: "the source's clock returned \(text ?? "NULL"), not a date and time")
-        }
-        return now
+        try await SourceClock.now(on: source, isTimestamp: isTimestamp, timeZone: configuration.source.timeZone)
     }
 
     /// Reads a whole (small) result into one chunk: an incremental page.
@@ -175,7 +159,7 @@ public struct TableSync: Sendable {
         let sql = queries.reload(afterKey: afterKey, since: since)
         logger.info("Reloading \(plan.sourceName)", metadata: ["sql": "\(sql)"])
 
-        let channel = ChunkChannel(capacity: 2)
+        let channel = ChunkChannel<EncodedChunk>(capacity: 2)
         let encodings = encodings
         let queries = queries
         let chunkRows = configuration.sync.batchRows

@@ -1,0 +1,26 @@
+import MariaDBClient
+
+/// The source's clock, in the zone a cursor column is written in: UTC for TIMESTAMP (the session is
+/// +00:00), the server's own zone (or `source.time_zone`) for DATETIME. Never the local machine's clock.
+public enum SourceClock {
+    public static func now(
+        on connection: MariaDBConnection, isTimestamp: Bool, timeZone: String?
+    ) async throws -> SourceTimestamp {
+        let statements = SourceQueries.clock(isTimestamp: isTimestamp, timeZone: timeZone)
+        let text = try await connection.run { connection in
+            var value: String?
+            for statement in statements {
+                if statement.hasPrefix("SELECT") {
+                    value = try connection.query(statement).strings.first?.first ?? nil
+                } else {
+                    try connection.execute(statement)
+                }
+            }
+            return value
+        }
+        guard let text, let now = SourceTimestamp(text) else {
+            throw S2PGError(code: .catalog, message: "the source's clock returned \(text ?? "NULL"), not a date and time")
+        }
+        return now
+    }
+}

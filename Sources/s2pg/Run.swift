@@ -1,0 +1,65 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import S2PGCore
+
+extension S2PGCommand {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sync again and again, keeping the mirror current. SIGINT or SIGTERM stop it at the next page boundary, state committed.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(help: "Pause between passes: seconds, or with a unit (90s, 5m, 1h).")
+        var interval: Interval = Interval(seconds: 60)
+
+        func run() async throws {
+            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
+            let logger = replicator.logger
+            let pause = interval.seconds
+            let passes = Task {
+                while !Task.isCancelled {
+                    let outcomes = try await replicator.sync()
+                    let failed = outcomes.filter { if case .failure = $0.result { true } else { false } }.map(\.table)
+                    logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)"])
+                    try await Task.sleep(for: .seconds(pause))
+                }
+            }
+            // Signals cancel the passes; each table stops between pages, after its last commit.
+            var sources: [any DispatchSourceSignal] = []
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number)
+                source.setEventHandler {
+                    logger.notice("signal \(number): stopping at the next page boundary")
+                    passes.cancel()
+                }
+                source.resume()
+                sources.append(source)
+            }
+            do {
+                try await passes.value
+            } catch is CancellationError {
+                logger.notice("stopped")
+            }
+            sources.forEach { $0.cancel() }
+        }
+    }
+
+    /// `--interval`: `60`, `90s`, `5m`, `1h`.
+    struct Interval: ExpressibleByArgument {
+        var seconds: Int
+
+        init(seconds: Int) {
+            self.seconds = seconds
+        }
+
+        init?(argument: String) {
+            let units = ["s": 1, "m": 60, "h": 3600]
+            let unit = argument.last.flatMap { units[String($0)] }
+            guard let number = Int(unit == nil ? argument : String(argument.dropLast())), number > 0 else { return nil }
+            seconds = number * (unit ?? 1)
+        }
+    }
+}
