@@ -4,6 +4,9 @@ import PostgresClient
 public enum SchemaChange: Sendable, Hashable, CustomStringConvertible {
     /// The mirror does not exist yet.
     case createTable
+    /// The mirror cannot follow the source, but a reload is about to replace it with a new table: nothing to
+    /// alter.
+    case replaceTable
     /// A column new at the source: added (nullable), and the table is refilled by the next sync.
     case addColumn(String)
     /// The source type grew (VARCHAR(20) → VARCHAR(50), INT → BIGINT): the mirror's column is widened.
@@ -16,6 +19,7 @@ public enum SchemaChange: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .createTable: "create table"
+        case .replaceTable: "the reload replaces the mirror with a table of the new shape"
         case .addColumn(let name): "add column \(name)"
         case .widenColumn(let name, let from, let to): "widen column \(name) from \(from) to \(to)"
         case .keepWiderColumn(let name, let has, let needs):
@@ -34,7 +38,7 @@ public enum SchemaChange: Sendable, Hashable, CustomStringConvertible {
         case .widenColumn(let name, _, let to):
             let column = PostgresIdentifier.quote(name)
             return "ALTER TABLE \(plan.qualifiedTargetName) ALTER COLUMN \(column) TYPE \(to) USING \(column)::\(to)"
-        case .keepWiderColumn, .keepDroppedColumn:
+        case .replaceTable, .keepWiderColumn, .keepDroppedColumn:
             return nil
         }
     }

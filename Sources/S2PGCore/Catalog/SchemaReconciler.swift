@@ -10,14 +10,23 @@ public struct SchemaReconciler: Sendable {
         self.stateSchema = stateSchema
     }
 
-    /// Applies what `SchemaDrift` finds and returns it. The state schema must be migrated.
+    /// Applies what `SchemaDrift` finds and returns it. The state schema must be migrated. When the table is
+    /// about to be reloaded (`reloading`), a change the mirror cannot follow is no error: the reload builds
+    /// the new shape and swaps it in.
     @discardableResult
-    public func reconcile(_ plan: TablePlan, on connection: PostgresConnection, logger: Logger) async throws -> [SchemaChange] {
+    public func reconcile(
+        _ plan: TablePlan, reloading: Bool = false, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [SchemaChange] {
         let stateSchema = stateSchema
         let changes = try await connection.transaction { connection in
             try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(plan.targetSchema))")
             let existing = try TargetTableShape.read(schema: plan.targetSchema, table: plan.targetName, on: connection)
-            let changes = try SchemaDrift.changes(from: existing, to: plan)
+            let changes: [SchemaChange]
+            do {
+                changes = try SchemaDrift.changes(from: existing, to: plan)
+            } catch let error as S2PGError where error.code == .schemaDrift && reloading {
+                changes = [.replaceTable]
+            }
             for change in changes {
                 if let sql = change.sql(for: plan) { try connection.execute(sql) }
             }

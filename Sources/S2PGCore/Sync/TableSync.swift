@@ -30,14 +30,18 @@ public struct TableSync: Sendable {
         let started = ContinuousClock.now
         let source = try await MariaDBConnection.connect(configuration.source.connection)
         let target = try await PostgresConnection.connect(configuration.target.connection)
-        try await SchemaReconciler(stateSchema: store.schema).reconcile(plan, on: target, logger: logger)
         let store = store
         let plan = plan
+        let before = try await target.run { try store.state(of: plan.sourceName, on: $0) }
+        // An incremental table with a cursor goes on from it; anything else is reloaded.
+        let continuing = plan.mode == .incremental && before?.position != nil && before?.refillReason == nil
+            && before?.fullLoadTable == nil
+        try await SchemaReconciler(stateSchema: store.schema).reconcile(plan, reloading: !continuing, on: target, logger: logger)
         guard let state = try await target.run({ try store.state(of: plan.sourceName, on: $0) }) else {
             throw S2PGError(code: .catalog, message: "table \(plan.sourceName) has no state row after reconciling")
         }
         var result: TableSyncResult
-        if plan.mode == .incremental, let position = state.position, state.refillReason == nil, state.fullLoadTable == nil {
+        if continuing, state.refillReason == nil, let position = state.position {
             result = try await incremental(from: position, source: source, target: target)
         } else {
             if let reason = state.refillReason { logger.info("reloading: \(reason)") }

@@ -50,6 +50,8 @@ public struct VerifyQueries: Sendable {
         case .bytea: return "encode(\(name), 'hex')"
         case .timestamp(let precision): return Self.timestampText(name, precision: precision)
         case .timestampWithTimeZone(let precision): return Self.timestampText("(\(name) AT TIME ZONE 'UTC')", precision: precision)
+        // MySQL writes exponents as e308 and e-7, PostgreSQL as e+308 and e-07.
+        case .real, .doublePrecision: return "regexp_replace(regexp_replace(\(name)::text, 'e\\+0*', 'e'), 'e-0*', 'e-')"
         case .array(.text): return "array_to_string(\(name), ',')"
         case .array: return "'[' || array_to_string(\(name), ',') || ']'"
         default: return "\(name)::text"
