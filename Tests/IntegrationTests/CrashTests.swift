@@ -1,0 +1,104 @@
+import Foundation
+import PostgresClient
+import S2PGCore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kill -9` in the middle of a large sync, then a rerun: nothing lost, nothing duplicated, and the
+/// checkpoint never ahead of the data it describes.
+@Suite("Crash and resume", .enabled(if: LiveDatabases.enabled))
+struct CrashTests {
+    static let rows = 300_000
+
+    /// Polls `condition` every 10 ms for up to 60 s; an error (the state schema not there yet) counts as no.
+    static func waitUntil(_ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await !((try? condition()) ?? false) {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test("kill -9 during a reload and during incremental pages, then rerun")
+    func killAndResume() async throws {
+        try await SyncFixture.with(SyncConfiguration(batchRows: 5000)) { fixture in
+            try await fixture.source.execute(
+                "CREATE TABLE big (id INT NOT NULL PRIMARY KEY, payload VARCHAR(100), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+            try await fixture.source.execute(
+                "INSERT INTO big SELECT seq, CONCAT('v1 ', MD5(seq)), TIMESTAMP('2025-10-01') + INTERVAL seq SECOND FROM seq_1_to_\(Self.rows)")
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let stateTable = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "table_state")
+
+            // 1. Killed during the first load (a reload, committed chunk by chunk).
+            var process = try S2PGProcess.start(["sync", "--config", file.path], environment: environment)
+            try await Self.waitUntil {
+                try await fixture.mirror("SELECT full_load_key FROM \(stateTable) WHERE source_table = 'big'").first?[0].map { $0 != "{}" } ?? false
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let interrupted = try await fixture.state("big")
+            let loadTable = try #require(interrupted.fullLoadTable)
+            let lastKey = try #require(interrupted.fullLoadKey?.first.flatMap { Int($0) })
+            #expect(lastKey < Self.rows, "the kill came too late to interrupt anything")
+            // The checkpoint is exactly the committed data: every row up to it, none after.
+            let loaded = try await fixture.mirror(
+                "SELECT count(*)::text, max(id)::text FROM \(PostgresIdentifier.qualified(fixture.schema, loadTable))")
+            #expect(loaded == [[String(lastKey), String(lastKey)]])
+
+            let resumed = try #require(try await fixture.sync()["big"])
+            #expect(resumed.kind == .reload)
+            #expect(resumed.rows == Self.rows - lastKey)
+            #expect(try await fixture.mirror("SELECT count(*)::text, count(DISTINCT id)::text FROM big") == [[String(Self.rows), String(Self.rows)]])
+            #expect(try await fixture.verify("big").isEqual)
+
+            // 2. Killed between incremental pages: every row is changed, all with one updated_at.
+            try await fixture.source.execute("UPDATE big SET payload = CONCAT('v2 ', MD5(id)), updated_at = NOW(6)")
+            process = try S2PGProcess.start(["sync", "--config", file.path], environment: environment)
+            try await Self.waitUntil {
+                try await fixture.mirror("SELECT cursor_key FROM \(stateTable) WHERE source_table = 'big'").first?[0] != nil
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let cursorKey = try #require(try await fixture.state("big").cursorKey?.first.flatMap { Int($0) })
+            #expect(cursorKey < Self.rows, "the kill came too late to interrupt anything")
+            // Rows up to the cursor carry the new value, rows after it the old one: no more, no less.
+            let split = try await fixture.mirror(
+                "SELECT count(*) FILTER (WHERE payload LIKE 'v2 %')::text, max(id) FILTER (WHERE payload LIKE 'v2 %')::text FROM big")
+            #expect(split == [[String(cursorKey), String(cursorKey)]])
+
+            let finished = try #require(try await fixture.sync()["big"])
+            #expect(finished.kind == .incremental)
+            #expect(finished.rows == Self.rows - cursorKey)
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM big WHERE payload LIKE 'v2 %'") == [[String(Self.rows)]])
+            #expect(try await fixture.verify("big").isEqual)
+        }
+    }
+}
+
+@Suite("s2pg run", .enabled(if: LiveDatabases.enabled))
+struct RunTests {
+    @Test("run keeps the mirror current and stops cleanly on SIGTERM")
+    func runAndStop() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE ticks (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO ticks VALUES (1, NOW(6))")
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let process = try S2PGProcess.start(["run", "--interval", "1s", "--config", file.path], environment: environment)
+            try await CrashTests.waitUntil { try await fixture.mirror("SELECT count(*)::text FROM ticks") == [["1"]] }
+            try await fixture.source.execute("INSERT INTO ticks VALUES (2, NOW(6))")
+            try await CrashTests.waitUntil { try await fixture.mirror("SELECT count(*)::text FROM ticks") == [["2"]] }
+            kill(process.processIdentifier, SIGTERM)
+            let stopped = ContinuousClock.now
+            process.waitUntilExit()
+            #expect(ContinuousClock.now - stopped < .seconds(10))
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+            #expect(try await fixture.verify("ticks").isEqual)
+        }
+    }
+}
