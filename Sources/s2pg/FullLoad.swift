@@ -9,12 +9,11 @@ extension S2PGCommand {
 
         @OptionGroup var options: GlobalOptions
 
-        @Option(name: .customLong("table"), help: "Only this table (repeatable); all selected tables without it.")
-        var tables: [String] = []
+        @OptionGroup var selection: TableSelection
 
         func run() async throws {
             let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
-            try SyncSummary.print(await replicator.sync(only: tables, reload: true))
+            try SyncSummary.print(await replicator.sync(only: selection.tables, reload: true))
         }
     }
 }

@@ -10,19 +10,18 @@ extension S2PGCommand {
 
         @OptionGroup var options: GlobalOptions
 
-        @Option(name: .customLong("table"), help: "The table to reset (repeatable).")
-        var tables: [String] = []
+        @OptionGroup var selection: TableSelection
 
         func validate() throws {
-            guard !tables.isEmpty else { throw ValidationError("name at least one --table") }
+            guard !selection.tables.isEmpty else { throw ValidationError("name at least one --table") }
         }
 
         func run() async throws {
             let configuration = try options.load()
             let target = try await PostgresConnection.connect(configuration.target.connection)
             try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: Logger(label: "s2pg"))
-            let reset = try await StateStore(schema: configuration.target.stateSchema).reset(tables, on: target)
-            for table in tables {
+            let reset = try await StateStore(schema: configuration.target.stateSchema).reset(selection.tables, on: target)
+            for table in selection.tables {
                 print(reset.contains(table) ? "\(table): cursor forgotten; the next sync reloads it" : "\(table): no state (never synced)")
             }
         }

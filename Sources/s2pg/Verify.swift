@@ -10,12 +10,11 @@ extension S2PGCommand {
 
         @OptionGroup var options: GlobalOptions
 
-        @Option(name: .customLong("table"), help: "Only this table (repeatable).")
-        var tables: [String] = []
+        @OptionGroup var selection: TableSelection
 
         func run() async throws {
             let configuration = try options.load()
-            let plans = try await Replicator(configuration: configuration, logger: Logger(label: "s2pg")).plans(only: tables)
+            let plans = try await Replicator(configuration: configuration, logger: Logger(label: "s2pg")).plans(only: selection.tables)
             let verifier = Verifier(configuration: configuration)
             var different = 0
             for plan in plans {
