@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -74,3 +75,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The encoder's microbenchmark (ordo-one/benchmark, with malloc counts): built only when asked for, so
+// that CI and users do not compile the benchmark framework. Run it with
+//   S2PG_BENCHMARKS=1 swift package --disable-sandbox benchmark
+if ProcessInfo.processInfo.environment["S2PG_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "EncoderBenchmark",
+            dependencies: ["S2PGCore", "MariaDBClient", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/EncoderBenchmark",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}

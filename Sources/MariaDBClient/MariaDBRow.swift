@@ -10,7 +10,9 @@ public struct MariaDBRow {
     private let lengths: UnsafeMutablePointer<UInt>
     public let count: Int
 
-    init(values: MYSQL_ROW, lengths: UnsafeMutablePointer<UInt>, count: Int) {
+    /// A row over values laid out as Connector/C lays them out: `count` pointers (nil for NULL) and their
+    /// lengths. Connections make these; benchmarks make them from memory.
+    public init(values: MYSQL_ROW, lengths: UnsafeMutablePointer<UInt>, count: Int) {
         self.values = values
         self.lengths = lengths
         self.count = count

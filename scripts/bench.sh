@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# s2pg's benchmark: the raw pipeline (mariadb | psql COPY) against s2pg on the same machine, same run.
+#   scripts/bench.sh [rows]      (default 1000000; S2PG_BENCH_RUNS timed runs each, default 3)
+# Prints wall seconds (median), rows/s, the ratio to the raw pipeline, peak RSS and CPU seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+RUNS=${S2PG_BENCH_RUNS:-3}
+
+[ -x /opt/swift/usr/bin/swift ] && ! command -v swift >/dev/null 2>&1 && export PATH=/opt/swift/usr/bin:$PATH
+command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -q time >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q time >/dev/null; }; }
+
+scripts/databases.sh up
+eval "$(scripts/databases.sh env)"
+export MYSQL_PWD=$S2PG_MARIADB_PASSWORD PGPASSWORD=$S2PG_POSTGRES_PASSWORD
+source_sql() { mariadb --no-defaults --default-character-set=utf8mb4 -h "$S2PG_MARIADB_HOST" -P "$S2PG_MARIADB_PORT" -u "$S2PG_MARIADB_USER" "$@"; }
+target_sql() { psql -X -q -v ON_ERROR_STOP=1 -h "$S2PG_POSTGRES_HOST" -p "$S2PG_POSTGRES_PORT" -U "$S2PG_POSTGRES_USER" -d "$S2PG_POSTGRES_DATABASE" "$@"; }
+
+echo "== building s2pg (release)" >&2
+swift build -c release --product s2pg >&2
+S2PG=$(swift build -c release --show-bin-path)/s2pg
+
+# The source table, generated once per row count.
+source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench CHARACTER SET utf8mb4"
+if [ "$(source_sql -N s2pg_bench -e "SELECT COUNT(*) FROM orders" 2>/dev/null || echo 0)" != "$ROWS" ]; then
+  echo "== generating $ROWS rows" >&2
+  sed "s/__ROWS__/$ROWS/" scripts/bench/orders.sql | source_sql s2pg_bench
+fi
+COLUMNS="id, customer_id, status, amount, qty, note, payload, created_at, updated_at, flag"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat >"$work/config.json" <<JSON
+{"source": {"host": "$S2PG_MARIADB_HOST", "port": $S2PG_MARIADB_PORT, "user": "$S2PG_MARIADB_USER", "database": "s2pg_bench", "tls": "disabled"},
+ "target": {"host": "$S2PG_POSTGRES_HOST", "port": $S2PG_POSTGRES_PORT, "user": "$S2PG_POSTGRES_USER", "database": "$S2PG_POSTGRES_DATABASE",
+            "sslmode": "disable", "schema": "s2pg_bench", "state_schema": "s2pg_bench_state"},
+ "sync": {"tables": ["orders"]}}
+JSON
+export S2PG_SOURCE_PASSWORD=$S2PG_MARIADB_PASSWORD S2PG_TARGET_PASSWORD=$S2PG_POSTGRES_PASSWORD
+
+settle() { target_sql -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null; }
+
+# /usr/bin/time -v fields of one run: wall seconds, peak RSS KiB, CPU seconds (user + sys).
+measure() {
+  local out=$1; shift
+  /usr/bin/time -v -o "$out" "$@" >/dev/null 2>&1
+}
+field() { grep "$2" "$1" | awk -F': ' '{print $2}'; }
+wall_of() { field "$1" "Elapsed (wall clock)" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }'; }
+rss_of() { field "$1" "Maximum resident set size"; }
+cpu_of() { awk -v u="$(field "$1" "User time")" -v s="$(field "$1" "System time")" 'BEGIN { print u + s }'; }
+calc() { awk "BEGIN { print $1 }"; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+declare -A WALL RSS CPU
+record() { # name file
+  WALL[$1]+="$(wall_of "$2") "; RSS[$1]+="$(rss_of "$2") "; CPU[$1]+="$(cpu_of "$2") "
+}
+
+# The raw pipeline writes into a table of the same column types as s2pg's mirror, with its primary key.
+raw_pipeline() {
+  target_sql -c "TRUNCATE s2pg_bench.orders_raw"
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$work/raw-client" mariadb --no-defaults --default-character-set=utf8mb4 -h "$S2PG_MARIADB_HOST" \
+    -P "$S2PG_MARIADB_PORT" -u "$S2PG_MARIADB_USER" --batch --quick -N s2pg_bench -e "SELECT $COLUMNS FROM orders" |
+    target_sql -c "COPY s2pg_bench.orders_raw FROM STDIN WITH (FORMAT text, NULL 'NULL')"
+  end=$(date +%s.%N)
+  WALL[raw]+="$(calc "$end - $start") "; RSS[raw]+="$(rss_of "$work/raw-client") "; CPU[raw]+="$(cpu_of "$work/raw-client") "
+}
+
+echo "== preparing the target" >&2
+target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" 2>/dev/null
+"$S2PG" full-load --config "$work/config.json" >/dev/null 2>&1
+target_sql -c "CREATE TABLE s2pg_bench.orders_raw (LIKE s2pg_bench.orders INCLUDING ALL)" \
+           -c "ALTER TABLE s2pg_bench.orders_raw DROP COLUMN _s2pg_synced_at"
+
+echo "== warm-up" >&2
+raw_pipeline; WALL[raw]=""; RSS[raw]=""; CPU[raw]=""
+for run in $(seq 1 "$RUNS"); do
+  echo "== run $run of $RUNS" >&2
+  settle; raw_pipeline
+  settle; measure "$work/full" "$S2PG" full-load --config "$work/config.json"; record full "$work/full"
+  source_sql s2pg_bench -e "UPDATE orders SET qty = qty + 1, updated_at = NOW(6) WHERE id % 100 = $((run % 100))"
+  settle; measure "$work/incremental" "$S2PG" sync --config "$work/config.json"; record incremental "$work/incremental"
+  measure "$work/nochange" "$S2PG" sync --config "$work/config.json"; record nochange "$work/nochange"
+done
+"$S2PG" verify --config "$work/config.json" >&2
+
+changed=$((ROWS / 100))
+raw=$(echo "${WALL[raw]}" | tr ' ' '\n' | grep . | median)
+row() { # label key rows compare
+  local wall rss cpu ratio="-"
+  wall=$(echo "${WALL[$2]}" | tr ' ' '\n' | grep . | median)
+  rss=$(echo "${RSS[$2]}" | tr ' ' '\n' | grep . | sort -g | tail -1)
+  cpu=$(echo "${CPU[$2]}" | tr ' ' '\n' | grep . | median)
+  [ "$4" = yes ] && ratio=$(printf '%.2f' "$(calc "$raw / $wall")")
+  printf '| %-34s | %8.3f | %9.0f | %6s | %7.1f | %6.2f |\n' "$1" "$wall" "$(calc "$3 / $wall")" "$ratio" \
+    "$(calc "$rss / 1024")" "$cpu"
+}
+echo
+echo "s2pg benchmark, $(date -u +%Y-%m-%d), $ROWS rows, median of $RUNS runs, $(nproc) cores"
+echo "source: MariaDB $(source_sql -N -e 'SELECT VERSION()'), target: PostgreSQL $(target_sql -tAc 'SHOW server_version'), s2pg $("$S2PG" --version)"
+echo
+echo "| run                                | wall s   | rows/s    | vs raw | RSS MiB | CPU s  |"
+echo "|------------------------------------|----------|-----------|--------|---------|--------|"
+row "raw pipeline (mariadb \| psql COPY)" raw "$ROWS" yes
+row "s2pg full-load" full "$ROWS" yes
+row "s2pg sync, $changed rows changed" incremental "$changed" no
+row "s2pg sync, nothing changed" nochange 0 no
+echo
+echo "Wall time includes process start. RSS and CPU of the raw pipeline are the mariadb client's;"
+echo "s2pg's are its whole process. 'vs raw' is the full load's rows/s over the raw pipeline's."
