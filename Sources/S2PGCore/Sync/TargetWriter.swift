@@ -199,7 +199,6 @@ struct TargetWriter: Sendable {
         }
         let loadKey = PostgresIdentifier.quote(TargetName.for(loadTable + "_pkey"))
         try connection.execute("ALTER TABLE \(qualifiedLoadTable) ADD CONSTRAINT \(loadKey) PRIMARY KEY (\(keyList))")
-        try connection.execute("ANALYZE \(qualifiedLoadTable)")
         return try connection.transaction { connection in
             try connection.execute("DROP TABLE IF EXISTS \(plan.qualifiedTargetName)")
             try connection.execute("ALTER TABLE \(qualifiedLoadTable) RENAME TO \(PostgresIdentifier.quote(plan.targetName))")
