@@ -20,9 +20,16 @@ extension S2PGCommand {
             let pause = interval.seconds
             let passes = Task {
                 while !Task.isCancelled {
-                    let outcomes = try await replicator.sync()
-                    let failed = outcomes.filter { if case .failure = $0.result { true } else { false } }.map(\.table)
-                    logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)"])
+                    do {
+                        let outcomes = try await replicator.sync()
+                        let failed = outcomes.filter { if case .failure = $0.result { true } else { false } }.map(\.table)
+                        logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)"])
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        // A database that is down now may be back by the next pass: a mirror keeper keeps trying.
+                        logger.error("pass failed, retrying in \(pause) s: \(error)")
+                    }
                     try await Task.sleep(for: .seconds(pause))
                 }
             }

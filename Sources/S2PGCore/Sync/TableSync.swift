@@ -73,7 +73,7 @@ public struct TableSync: Sendable {
             try Task.checkCancellation()
             let windowEnd = min(start.adding(seconds: sync.windowHours * 3600), upper)
             if case .after(let after) = position, after >= upper { break }
-            logger.debug("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
+            logger.info("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
             let page = try await read(queries.page(after: position, through: windowEnd, limit: sync.batchRows), from: source, ordinals: true)
             if page.rows == 0 {
                 guard windowEnd < upper, let next = try await nextChange(after: windowEnd, through: upper, source) else { break }
@@ -86,7 +86,7 @@ public struct TableSync: Sendable {
             result.counts += page.counts
             position = .afterRow(updatedAt: page.lastUpdatedAt!, key: page.lastKey!)
             logger.info(
-                "Checkpoint: \(page.rows) rows upserted",
+                "Fetched and upserted \(page.rows) rows; checkpoint saved",
                 metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)", "cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
             if page.rows < sync.batchRows {
                 if windowEnd >= upper { break }
