@@ -107,7 +107,7 @@ struct TablePlannerTests {
         #expect(places.cursor?.column == "Updated_At")
     }
 
-    @Test("the DDL quotes every name, keeps case, adds metadata columns, and only keys are NOT NULL")
+    @Test("the DDL quotes every name, keeps case, adds metadata columns, only keys are NOT NULL, fillfactor for updates")
     func ddl() throws {
         let orders = try #require(try Self.plans()["orders"])
         #expect(
@@ -118,8 +118,11 @@ struct TablePlannerTests {
                     "updated_at" timestamp(6) with time zone,
                     "_s2pg_synced_at" timestamp(6) with time zone NOT NULL DEFAULT now(),
                     PRIMARY KEY ("id", "region")
-                )
+                ) WITH (fillfactor = 90)
                 """)
+        // A table that is only ever reloaded is packed.
+        let events = try #require(try Self.plans()["events"])
+        #expect(events.createTableSQL.hasSuffix("\n)"))
     }
 
     @Test("table selection: tables, exclude_tables")

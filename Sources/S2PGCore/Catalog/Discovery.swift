@@ -4,7 +4,10 @@ import MariaDBClient
 /// `s2pg discover`: what s2pg would do with every selected table, without touching the target.
 public enum Discovery {
     public static func run(_ configuration: Configuration, logger: Logger) async throws -> [TablePlan] {
-        let connection = try await MariaDBConnection.connect(configuration.source.connection)
+        try await plans(configuration, source: try await MariaDBConnection.connect(configuration.source.connection), logger: logger)
+    }
+
+    static func plans(_ configuration: Configuration, source connection: MariaDBConnection, logger: Logger) async throws -> [TablePlan] {
         let catalog = try await SourceCatalog.load(from: connection)
         let plans = try TablePlanner(sync: configuration.sync, targetSchema: configuration.target.schema).plan(catalog)
         for plan in plans {

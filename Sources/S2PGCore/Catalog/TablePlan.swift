@@ -96,6 +96,12 @@ public struct TablePlan: Sendable, Hashable {
     public var createTableSQL: String {
         let lines = targetColumns.map { "    " + columnDefinition($0.name) }
             + ["    PRIMARY KEY (\(targetKey.map(PostgresIdentifier.quote).joined(separator: ", ")))"]
-        return "CREATE TABLE IF NOT EXISTS \(qualifiedTargetName) (\n\(lines.joined(separator: ",\n"))\n)"
+        return "CREATE TABLE IF NOT EXISTS \(qualifiedTargetName) (\n\(lines.joined(separator: ",\n"))\n)\(storageParameters)"
+    }
+
+    /// Incremental mirrors leave 10% of each page free, so updates can stay on their page without touching
+    /// the primary key index (HOT updates); reloaded-only mirrors are packed.
+    public var storageParameters: String {
+        mode == .incremental ? " WITH (fillfactor = 90)" : ""
     }
 }

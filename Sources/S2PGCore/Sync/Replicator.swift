@@ -22,18 +22,24 @@ public struct Replicator: Sendable {
     /// Migrates the state schema, plans the tables (`only` narrows them to those names) and syncs them.
     /// Throws only for what stops every table (unreachable databases, bad configuration).
     public func sync(only: [String] = [], reload: Bool = false) async throws -> [Outcome] {
-        let target = try await PostgresConnection.connect(configuration.target.connection)
+        let configuration = configuration
+        let sources = ConnectionPool { try await MariaDBConnection.connect(configuration.source.connection) }
+        let targets = ConnectionPool { try await PostgresConnection.connect(configuration.target.connection) }
+        let target = try await targets.take()
         try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: logger)
-        let plans = try await self.plans(only: only)
+        let source = try await sources.take()
+        let plans = try Self.select(only, from: try await Discovery.plans(configuration, source: source, logger: logger), configuration)
+        await sources.giveBack(source)
         if reload {
             try await StateStore(schema: configuration.target.stateSchema).reset(plans.map(\.sourceName), on: target)
         }
+        await targets.giveBack(target)
         var outcomes: [Outcome] = []
         var pending = plans.makeIterator()
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             func startNext() {
                 guard let plan = pending.next() else { return }
-                group.addTask { await self.sync(plan, target: target) }
+                group.addTask { await self.sync(plan, sources: sources, targets: targets) }
             }
             for _ in 0..<configuration.sync.parallelTables { startNext() }
             while let outcome = try await group.next() {
@@ -46,7 +52,10 @@ public struct Replicator: Sendable {
 
     /// The plans of the selected tables; `only` must name selected tables.
     public func plans(only: [String]) async throws -> [TablePlan] {
-        let plans = try await Discovery.run(configuration, logger: logger)
+        try Self.select(only, from: try await Discovery.run(configuration, logger: logger), configuration)
+    }
+
+    private static func select(_ only: [String], from plans: [TablePlan], _ configuration: Configuration) throws -> [TablePlan] {
         let known = Set(plans.map(\.sourceName))
         if let unknown = only.first(where: { !known.contains($0) }) {
             throw S2PGError(
@@ -56,9 +65,16 @@ public struct Replicator: Sendable {
         return only.isEmpty ? plans : plans.filter { only.contains($0.sourceName) }
     }
 
-    private func sync(_ plan: TablePlan, target: PostgresConnection) async -> Outcome {
+    private func sync(
+        _ plan: TablePlan, sources: ConnectionPool<MariaDBConnection>, targets: ConnectionPool<PostgresConnection>
+    ) async -> Outcome {
         do {
-            let result = try await TableSync(plan: plan, configuration: configuration, logger: logger).run()
+            let source = try await sources.take()
+            let tableTarget = try await targets.take()
+            let result = try await TableSync(plan: plan, configuration: configuration, logger: logger)
+                .run(source: source, target: tableTarget)
+            await sources.giveBack(source)
+            await targets.giveBack(tableTarget)
             var metadata: Logger.Metadata = [
                 "table.name": "\(plan.sourceName)", "sync.kind": "\(result.kind.rawValue)", "rows": "\(result.rows)",
                 "pages": "\(result.pages)", "seconds": "\(Self.format(result.seconds))",
@@ -74,8 +90,12 @@ public struct Replicator: Sendable {
             return Outcome(table: plan.sourceName, result: .failure(CancellationError()))
         } catch {
             logger.error("table failed: \(error)", metadata: ["table.name": "\(plan.sourceName)"])
-            try? await StateStore(schema: configuration.target.stateSchema)
-                .recordError("\(error)", for: plan.sourceName, on: target)
+            // On a connection of its own: the table's may be in a failed transaction.
+            if let target = try? await targets.take(),
+                (try? await StateStore(schema: configuration.target.stateSchema).recordError("\(error)", for: plan.sourceName, on: target)) != nil
+            {
+                await targets.giveBack(target)
+            }
             return Outcome(table: plan.sourceName, result: .failure(error))
         }
     }

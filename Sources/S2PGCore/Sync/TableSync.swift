@@ -26,10 +26,9 @@ public struct TableSync: Sendable {
         writer = TargetWriter(plan: plan, state: store)
     }
 
-    public func run() async throws -> TableSyncResult {
+    /// Syncs the table over its own pair of connections (open, no transaction in progress).
+    public func run(source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
         let started = ContinuousClock.now
-        let source = try await MariaDBConnection.connect(configuration.source.connection)
-        let target = try await PostgresConnection.connect(configuration.target.connection)
         // Each batch commits together with its checkpoint, so an asynchronous commit is safe: a target that
         // crashes loses only whole recent batches, checkpoint included, and the next sync reads them again.
         // It saves a WAL flush per batch.

@@ -137,7 +137,8 @@ struct TargetWriter: Sendable {
                     ? "\(PostgresIdentifier.quote(column.name)) text"
                     : plan.columnDefinition(column.name)
             }
-            try connection.execute("CREATE TABLE \(qualifiedLoadTable) (\(definitions.joined(separator: ", ")))")
+            try connection.execute(
+                "CREATE TABLE \(qualifiedLoadTable) (\(definitions.joined(separator: ", ")))\(plan.storageParameters)")
             try connection.execute(
                 "UPDATE \(state.table) SET full_load_table = $2, full_load_key = NULL, full_load_started_at = $3 WHERE source_table = $1",
                 [plan.sourceName, loadTable, startedAt])
