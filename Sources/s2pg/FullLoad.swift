@@ -1,5 +1,4 @@
 import ArgumentParser
-import Logging
 import S2PGCore
 
 extension S2PGCommand {
@@ -12,8 +11,7 @@ extension S2PGCommand {
         @OptionGroup var selection: TableSelection
 
         func run() async throws {
-            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
-            try SyncSummary.print(await replicator.sync(only: selection.tables, reload: true))
+            try await Sync.pass(options, selection, reload: true)
         }
     }
 }

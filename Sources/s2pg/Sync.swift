@@ -12,8 +12,13 @@ extension S2PGCommand {
         @OptionGroup var selection: TableSelection
 
         func run() async throws {
+            try await Self.pass(options, selection, reload: false)
+        }
+
+        /// One pass and its summary; `full-load` is the same with `reload`.
+        static func pass(_ options: GlobalOptions, _ selection: TableSelection, reload: Bool) async throws {
             let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
-            try SyncSummary.print(await replicator.sync(only: selection.tables))
+            try SyncSummary.print(await replicator.sync(only: selection.tables, reload: reload))
         }
     }
 }

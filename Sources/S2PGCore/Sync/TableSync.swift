@@ -73,7 +73,7 @@ public struct TableSync: Sendable {
             let windowEnd = min(start.adding(seconds: sync.windowHours * 3600), upper)
             if case .after(let after) = position, after >= upper { break }
             logger.info("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
-            let page = try await read(queries.page(after: position, through: windowEnd, limit: sync.batchRows), from: source, ordinals: true)
+            let page = try await readPage(queries.page(after: position, through: windowEnd, limit: sync.batchRows), from: source)
             if page.rows == 0 {
                 guard windowEnd < upper, let next = try await nextChange(after: windowEnd, through: upper, source) else { break }
                 position = .from(next)
@@ -123,8 +123,8 @@ public struct TableSync: Sendable {
         try await SourceClock.now(on: source, isTimestamp: isTimestamp, timeZone: configuration.source.timeZone)
     }
 
-    /// Reads a whole (small) result into one chunk: an incremental page.
-    private func read(_ sql: String, from source: MariaDBConnection, ordinals: Bool) async throws -> EncodedChunk {
+    /// Reads one incremental page into one chunk, each row numbered for the staging table.
+    private func readPage(_ sql: String, from source: MariaDBConnection) async throws -> EncodedChunk {
         let encodings = encodings
         let queries = queries
         return try await source.run { connection in
@@ -132,7 +132,7 @@ public struct TableSync: Sendable {
             var marker = RowMarker(queries: queries, encodings: encodings)
             var rowEnds: [Int] = []
             try connection.stream(sql) { row in
-                encoder.append(row, ordinal: ordinals ? rowEnds.count : nil)
+                encoder.append(row, ordinal: rowEnds.count)
                 rowEnds.append(encoder.output.count)
                 marker.capture(row)
             }

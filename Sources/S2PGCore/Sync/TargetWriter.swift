@@ -109,12 +109,17 @@ struct TargetWriter: Sendable {
         try connection.execute(
             """
             UPDATE \(state.table) SET cursor_updated_at = $2, cursor_key = $3::text[], rows_applied = rows_applied + $4,
-                invalid_dates_nulled = invalid_dates_nulled + $5, nul_bytes_removed = nul_bytes_removed + $6,
-                invalid_utf8_replaced = invalid_utf8_replaced + $7, last_run_at = now()
+                \(Self.countAssignments(from: 5)), last_run_at = now()
             WHERE source_table = $1
             """,
             [plan.sourceName, chunk.lastUpdatedAt, chunk.lastKey.map(PostgresArray.literal), String(chunk.rows)]
                 + countParameters(chunk.counts))
+    }
+
+    /// Adds a batch's policy counts (`countParameters`, bound from `$first` on) to the table's totals.
+    private static func countAssignments(from first: Int) -> String {
+        ["invalid_dates_nulled", "nul_bytes_removed", "invalid_utf8_replaced"].enumerated()
+            .map { "\($1) = \($1) + $\(first + $0)" }.joined(separator: ", ")
     }
 
     private func countParameters(_ counts: ValuePolicyCounts) -> [String?] {
@@ -175,8 +180,7 @@ struct TargetWriter: Sendable {
     private func recordReloadProgress(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
         try connection.execute(
             """
-            UPDATE \(state.table) SET full_load_key = $2::text[], invalid_dates_nulled = invalid_dates_nulled + $3,
-                nul_bytes_removed = nul_bytes_removed + $4, invalid_utf8_replaced = invalid_utf8_replaced + $5
+            UPDATE \(state.table) SET full_load_key = $2::text[], \(Self.countAssignments(from: 3))
             WHERE source_table = $1
             """, [plan.sourceName, chunk.lastKey.map(PostgresArray.literal)] + countParameters(chunk.counts))
     }
