@@ -22,6 +22,20 @@ struct CrashTests {
         }
     }
 
+    /// Starts `s2pg sync` and kills it with SIGKILL as soon as the state column `column` of table `big` is set.
+    static func syncAndKill(_ fixture: SyncFixture, when column: String) async throws {
+        let (file, environment) = try fixture.configurationFile()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let stateTable = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "table_state")
+        let process = try S2PGProcess.start(["sync", "--config", file.path], environment: environment)
+        try await waitUntil {
+            let value = try await fixture.mirror("SELECT \(column)::text FROM \(stateTable) WHERE source_table = 'big'").first?[0]
+            return value != nil && value != "{}"
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     @Test("kill -9 during a reload and during incremental pages, then rerun")
     func killAndResume() async throws {
         try await SyncFixture.with(SyncConfiguration(batchRows: 5000)) { fixture in
@@ -29,17 +43,9 @@ struct CrashTests {
                 "CREATE TABLE big (id INT NOT NULL PRIMARY KEY, payload VARCHAR(100), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
             try await fixture.source.execute(
                 "INSERT INTO big SELECT seq, CONCAT('v1 ', MD5(seq)), TIMESTAMP('2025-10-01') + INTERVAL seq SECOND FROM seq_1_to_\(Self.rows)")
-            let (file, environment) = try fixture.configurationFile()
-            defer { try? FileManager.default.removeItem(at: file) }
-            let stateTable = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "table_state")
 
             // 1. Killed during the first load (a reload, committed chunk by chunk).
-            var process = try S2PGProcess.start(["sync", "--config", file.path], environment: environment)
-            try await Self.waitUntil {
-                try await fixture.mirror("SELECT full_load_key FROM \(stateTable) WHERE source_table = 'big'").first?[0].map { $0 != "{}" } ?? false
-            }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try await Self.syncAndKill(fixture, when: "full_load_key")
             let interrupted = try await fixture.state("big")
             let loadTable = try #require(interrupted.fullLoadTable)
             let lastKey = try #require(interrupted.fullLoadKey?.first.flatMap { Int($0) })
@@ -57,12 +63,7 @@ struct CrashTests {
 
             // 2. Killed between incremental pages: every row is changed, all with one updated_at.
             try await fixture.source.execute("UPDATE big SET payload = CONCAT('v2 ', MD5(id)), updated_at = NOW(6)")
-            process = try S2PGProcess.start(["sync", "--config", file.path], environment: environment)
-            try await Self.waitUntil {
-                try await fixture.mirror("SELECT cursor_key FROM \(stateTable) WHERE source_table = 'big'").first?[0] != nil
-            }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try await Self.syncAndKill(fixture, when: "cursor_key")
             let cursorKey = try #require(try await fixture.state("big").cursorKey?.first.flatMap { Int($0) })
             #expect(cursorKey < Self.rows, "the kill came too late to interrupt anything")
             // Rows up to the cursor carry the new value, rows after it the old one: no more, no less.
