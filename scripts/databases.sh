@@ -34,13 +34,22 @@ install_packages() {
     { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
 }
 
-running() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
+# A server is running when the PID in its pid file is alive and is that server (a PID left by a crash
+# may since belong to another process).
+running() {
+  [ -f "$1" ] || return 1
+  local pid
+  pid=$(head -n 1 "$1")
+  kill -0 "$pid" 2>/dev/null && grep -qE '^(mariadbd|mysqld|postgres)$' "/proc/$pid/comm" 2>/dev/null &&
+    [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
 
 mariadb_root() { mariadb --no-defaults --socket="$DIR/mariadb/mariadb.sock" -uroot "$@"; }
 
 mariadb_up() {
   local home="$DIR/mariadb"
   if running "$home/mariadbd.pid"; then log "MariaDB already running on port $MARIADB_PORT"; return 0; fi
+  rm -f "$home/mariadbd.pid"
   mkdir -p "$home/data"
   chown -R mysql:mysql "$home"
   if [ ! -d "$home/data/mysql" ]; then
@@ -68,6 +77,7 @@ SQL
 postgres_up() {
   local home="$DIR/postgres"
   if running "$home/data/postmaster.pid"; then log "PostgreSQL already running on port $POSTGRES_PORT"; return 0; fi
+  rm -f "$home/data/postmaster.pid"  # left by a server that was killed
   mkdir -p "$home"
   chown postgres:postgres "$home"
   chmod 700 "$home"
