@@ -12,6 +12,8 @@ public struct S2PGError: Error, CustomStringConvertible, Sendable {
         public static let configuration = Code("configuration")
         /// The source catalog cannot be mirrored as it is (reserved or colliding names).
         public static let catalog = Code("catalog")
+        /// The source answered something s2pg cannot use (a clock that is not a date and time).
+        public static let source = Code("source")
         /// The source table changed in a way the mirror cannot follow by itself.
         public static let schemaDrift = Code("schema drift")
     }

@@ -19,7 +19,7 @@ public enum SourceClock {
             return value
         }
         guard let text, let now = SourceTimestamp(text) else {
-            throw S2PGError(code: .catalog, message: "the source's clock returned \(text ?? "NULL"), not a date and time")
+            throw S2PGError(code: .source, message: "the source's clock returned \(text ?? "NULL"), not a date and time")
         }
         return now
     }
