@@ -9,7 +9,9 @@ struct TablePlannerTests {
     typealias Column = SourceCatalogRows.Column
     typealias Key = SourceCatalogRows.UniqueKeyColumn
 
-    /// Recorded from a SingleStore 8.9 database (columnstore and rowstore tables).
+    /// Rows as SingleStore's INFORMATION_SCHEMA gives them, per its documentation: its own types in
+    /// COLUMN_TYPE, the primary key index named `primary`, a columnstore shard key listed as `__SHARDKEY`.
+    /// (Written by hand: no SingleStore server runs here.)
     static let singleStoreRows = SourceCatalogRows(
         tables: ["embeddings", "events", "orders", "places", "audit_log"],
         columns: [
