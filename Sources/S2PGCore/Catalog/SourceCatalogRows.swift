@@ -1,5 +1,5 @@
 /// What s2pg reads from the source's `INFORMATION_SCHEMA`, as plain rows: three queries whatever the number
-/// of tables. Kept apart from their interpretation so SingleStore's catalog can be tested from recorded rows.
+/// of tables. Kept apart from their interpretation so SingleStore's catalog can be tested from rows alone.
 public struct SourceCatalogRows: Sendable, Hashable, Codable {
     /// One row of `COLUMNS`.
     public struct Column: Sendable, Hashable, Codable {
