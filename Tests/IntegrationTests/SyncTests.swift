@@ -309,4 +309,22 @@ struct SyncTests {
             #expect(try await fixture.verify("bad").isEqual)
         }
     }
+
+    @Test("DATETIME cursors end at the source's clock in the zone they are written in (source.time_zone)")
+    func datetimeZone() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE zoned (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO zoned VALUES (1, NOW(6) - INTERVAL 1 HOUR)")
+            try await fixture.sync()
+            try await fixture.source.execute("INSERT INTO zoned VALUES (2, NOW(6))")
+            // Declared two hours behind the server: the row written now lies ahead of that clock and waits.
+            fixture.configuration.source.timeZone = "-02:00"
+            #expect(try await fixture.sync()["zoned"]?.rows == 0)
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM zoned") == [["1"]])
+            // In the server's own zone (UTC here) it is due.
+            fixture.configuration.source.timeZone = nil
+            #expect(try await fixture.sync()["zoned"]?.rows == 1)
+            #expect(try await fixture.verify("zoned").isEqual)
+        }
+    }
 }
