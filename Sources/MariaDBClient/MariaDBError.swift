@@ -1,3 +1,5 @@
+import ClientSupport
+
 /// An error from the MariaDB/SingleStore side.
 ///
 /// It carries the server's error number and SQLSTATE, the message and the SQL that failed, never bound
@@ -48,12 +50,7 @@ public struct MariaDBError: Error, CustomStringConvertible, Sendable {
         text += ": "
         if errorNumber != 0 { text += "ERROR \(errorNumber) (\(sqlState)): " }
         text += message
-        if let sql { text += "\n  in SQL: \(Self.abbreviated(sql))" }
+        if let sql { text += "\n  in SQL: \(sql.abbreviatedSQL)" }
         return text
-    }
-
-    /// Long generated statements are cut so that an error stays readable.
-    static func abbreviated(_ sql: String) -> String {
-        sql.count <= 500 ? sql : String(sql.prefix(500)) + " …"
     }
 }

@@ -1,3 +1,5 @@
+import ClientSupport
+
 /// An error from the PostgreSQL side.
 ///
 /// It carries the SQLSTATE, the server's message and the SQL that failed, never the values bound to `$n`
@@ -52,7 +54,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         text += message
         if let detail { text += "\n  DETAIL: \(detail)" }
         if let hint { text += "\n  HINT: \(hint)" }
-        if let sql { text += "\n  in SQL: \(sql.count <= 500 ? sql : String(sql.prefix(500)) + " …")" }
+        if let sql { text += "\n  in SQL: \(sql.abbreviatedSQL)" }
         return text
     }
 

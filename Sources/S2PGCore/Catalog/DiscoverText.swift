@@ -16,7 +16,7 @@ public enum DiscoverText {
                 }
             let widths = (0..<4).map { index in rows.map { $0[index].count }.max() ?? 0 }
             for row in rows {
-                let cells = zip(row, widths).map { cell, width in cell + String(repeating: " ", count: width - cell.count) }
+                let cells = zip(row, widths).map { cell, width in cell.padded(width) }
                 out.append("  " + cells.joined(separator: "  ").trimmingSpaces())
             }
             for warning in report.warnings { out.append("  warning: \(warning)") }

@@ -11,3 +11,10 @@ extension String {
         return quoted
     }
 }
+
+extension String {
+    /// A long generated statement cut to its first 500 characters, so that an error stays readable.
+    public var abbreviatedSQL: String {
+        count <= 500 ? self : String(prefix(500)) + " …"
+    }
+}
