@@ -22,30 +22,40 @@ struct CrashTests {
         }
     }
 
-    /// Starts `s2pg sync` and kills it with SIGKILL as soon as the state column `column` of table `big` is set.
-    static func syncAndKill(_ fixture: SyncFixture, when column: String) async throws {
+    /// Starts s2pg with `arguments` and sends it `signal` as soon as the state column `column` of table `big`
+    /// is set; returns the process once it has ended.
+    @discardableResult
+    static func start(
+        _ arguments: [String], _ fixture: SyncFixture, signal: Int32, when column: String
+    ) async throws -> Process {
         let (file, environment) = try fixture.configurationFile()
         defer { try? FileManager.default.removeItem(at: file) }
         let stateTable = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "table_state")
-        let process = try S2PGProcess.start(["sync", "--config", file.path], environment: environment)
+        let process = try S2PGProcess.start(arguments + ["--config", file.path], environment: environment)
         try await waitUntil {
             let value = try await fixture.mirror("SELECT \(column)::text FROM \(stateTable) WHERE source_table = 'big'").first?[0]
             return value != nil && value != "{}"
         }
-        kill(process.processIdentifier, SIGKILL)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
+        return process
+    }
+
+    /// The `big` table of `rows` rows, one a second from 2025-10-01, indexed on updated_at.
+    static func createBig(_ fixture: SyncFixture) async throws {
+        try await fixture.source.execute(
+            "CREATE TABLE big (id INT NOT NULL PRIMARY KEY, payload VARCHAR(100), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+        try await fixture.source.execute(
+            "INSERT INTO big SELECT seq, CONCAT('v1 ', MD5(seq)), TIMESTAMP('2025-10-01') + INTERVAL seq SECOND FROM seq_1_to_\(rows)")
     }
 
     @Test("kill -9 during a reload and during incremental pages, then rerun")
     func killAndResume() async throws {
         try await SyncFixture.with(SyncConfiguration(batchRows: 5000)) { fixture in
-            try await fixture.source.execute(
-                "CREATE TABLE big (id INT NOT NULL PRIMARY KEY, payload VARCHAR(100), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
-            try await fixture.source.execute(
-                "INSERT INTO big SELECT seq, CONCAT('v1 ', MD5(seq)), TIMESTAMP('2025-10-01') + INTERVAL seq SECOND FROM seq_1_to_\(Self.rows)")
+            try await Self.createBig(fixture)
 
             // 1. Killed during the first load (a reload, committed chunk by chunk).
-            try await Self.syncAndKill(fixture, when: "full_load_key")
+            try await Self.start(["sync"], fixture, signal: SIGKILL, when: "full_load_key")
             let interrupted = try await fixture.state("big")
             let loadTable = try #require(interrupted.fullLoadTable)
             let lastKey = try #require(interrupted.fullLoadKey?.first.flatMap { Int($0) })
@@ -63,7 +73,7 @@ struct CrashTests {
 
             // 2. Killed between incremental pages: every row is changed, all with one updated_at.
             try await fixture.source.execute("UPDATE big SET payload = CONCAT('v2 ', MD5(id)), updated_at = NOW(6)")
-            try await Self.syncAndKill(fixture, when: "cursor_key")
+            try await Self.start(["sync"], fixture, signal: SIGKILL, when: "cursor_key")
             let cursorKey = try #require(try await fixture.state("big").cursorKey?.first.flatMap { Int($0) })
             #expect(cursorKey < Self.rows, "the kill came too late to interrupt anything")
             // Rows up to the cursor carry the new value, rows after it the old one: no more, no less.
@@ -75,6 +85,44 @@ struct CrashTests {
             #expect(finished.kind == .incremental)
             #expect(finished.rows == Self.rows - cursorKey)
             #expect(try await fixture.mirror("SELECT count(*)::text FROM big WHERE payload LIKE 'v2 %'") == [[String(Self.rows)]])
+            #expect(try await fixture.verify("big").isEqual)
+        }
+    }
+
+    @Test("SIGTERM during a reload and during incremental pages: s2pg stops at a commit, a rerun completes")
+    func terminateAndResume() async throws {
+        try await SyncFixture.with(SyncConfiguration(batchRows: 5000)) { fixture in
+            try await Self.createBig(fixture)
+
+            // 1. Stopped during the first load: the reload is left to resume, the mirror not swapped for a part.
+            let loading = try await Self.start(["run", "--interval", "1s"], fixture, signal: SIGTERM, when: "full_load_key")
+            #expect(loading.terminationReason == .exit && loading.terminationStatus == 0)
+            let interrupted = try await fixture.state("big")
+            let loadTable = try #require(interrupted.fullLoadTable)
+            let lastKey = try #require(interrupted.fullLoadKey?.first.flatMap { Int($0) })
+            #expect(lastKey < Self.rows, "the signal came too late to interrupt anything")
+            #expect(try await fixture.mirror(
+                "SELECT count(*)::text FROM \(PostgresIdentifier.qualified(fixture.schema, loadTable))") == [[String(lastKey)]])
+            #expect(interrupted.cursorUpdatedAt == nil)
+
+            let resumed = try #require(try await fixture.sync()["big"])
+            #expect(resumed.kind == .reload)
+            #expect(resumed.rows == Self.rows - lastKey)
+            #expect(try await fixture.verify("big").isEqual)
+
+            // 2. Stopped between incremental pages: the pages before the signal are committed, none after.
+            try await fixture.source.execute("UPDATE big SET payload = CONCAT('v2 ', MD5(id)), updated_at = NOW(6)")
+            let paging = try await Self.start(["run", "--interval", "1s"], fixture, signal: SIGTERM, when: "cursor_key")
+            #expect(paging.terminationReason == .exit && paging.terminationStatus == 0)
+            let cursorKey = try #require(try await fixture.state("big").cursorKey?.first.flatMap { Int($0) })
+            #expect(cursorKey < Self.rows, "the signal came too late to interrupt anything")
+            #expect(cursorKey % 5000 == 0, "stopped inside a page")
+            let split = try await fixture.mirror(
+                "SELECT count(*) FILTER (WHERE payload LIKE 'v2 %')::text, max(id) FILTER (WHERE payload LIKE 'v2 %')::text FROM big")
+            #expect(split == [[String(cursorKey), String(cursorKey)]])
+
+            let finished = try #require(try await fixture.sync()["big"])
+            #expect(finished.rows == Self.rows - cursorKey)
             #expect(try await fixture.verify("big").isEqual)
         }
     }

@@ -122,6 +122,24 @@ struct SyncTests {
         }
     }
 
+    @Test("ties on updated_at broken by a two-column key across pages: none lost, none repeated")
+    func sharedTimestampCompositeKey() async throws {
+        try await SyncFixture.with(SyncConfiguration(batchRows: 1000)) { fixture in
+            try await fixture.source.execute(
+                "CREATE TABLE order_lines (region VARCHAR(10) NOT NULL, n INT NOT NULL, v INT, updated_at DATETIME(6) NOT NULL, PRIMARY KEY (region, n), KEY (updated_at))")
+            #expect(try await fixture.sync()["order_lines"]?.rows == 0)
+            // Keys compared as the source collates them: 'b' and 'B' order alike, n after region.
+            try await fixture.source.execute(
+                "INSERT INTO order_lines SELECT ELT(1 + seq % 3, 'a', 'B', 'c'), seq, seq, NOW(6) FROM seq_1_to_3500")
+            let result = try #require(try await fixture.sync()["order_lines"])
+            #expect(result.rows == 3500)
+            #expect(result.pages == 4)
+            #expect(try await fixture.mirror("SELECT count(*)::text, count(DISTINCT (region, n))::text FROM order_lines") == [["3500", "3500"]])
+            #expect(try await fixture.state("order_lines").cursorKey == ["'c'", "3500"])
+            #expect(try await fixture.verify("order_lines").isEqual)
+        }
+    }
+
     @Test("a row committed late with an older updated_at is caught by lookback, and only by it")
     func lookback() async throws {
         try await SyncFixture.with { fixture in
@@ -208,7 +226,7 @@ struct SyncTests {
                 encoder.output.append(UInt8(ascii: "\n"))
                 return (encoder.output, encoder.counts)
             }()
-            try await connection.run { try $0.copy("COPY t FROM STDIN") { try $0.write(data) } }
+            _ = try await connection.run { try $0.copy("COPY t FROM STDIN") { try $0.write(data) } }
             #expect(try await connection.execute("SELECT v FROM t").rows == [["a\u{FFFD}b\u{FFFD}("]])
             #expect(counts.invalidUTF8Replaced == 1)
         }
@@ -277,6 +295,28 @@ struct SyncTests {
             #expect(rejects.first?[2]?.contains("qty_small") == true)
             // The page's checkpoint moved past the rejected row.
             #expect(try await fixture.state("stock").cursorKey == ["4"])
+        }
+    }
+
+    @Test("a row refused in a page's second part: the first part is written again, row by row")
+    func rejectInLaterPart() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE stock (id INT NOT NULL PRIMARY KEY, qty INT, updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO stock VALUES (0, 1, NOW(6) - INTERVAL 1 MINUTE)")
+            try await fixture.sync()
+            try await fixture.target.execute("ALTER TABLE stock ADD CONSTRAINT qty_small CHECK (qty < 100)")
+            // One page of 2,600 rows, read and upserted in parts of 2,500: row 2,550 is in the second.
+            try await fixture.source.execute(
+                "INSERT INTO stock SELECT seq, IF(seq = 2550, 500, seq % 100), NOW(6) FROM seq_1_to_2600")
+            let result = try #require(try await fixture.sync()["stock"])
+            #expect(result.pages == 1)
+            #expect(result.rows == 2600)
+            #expect(result.rejected == 1)
+            #expect(try await fixture.mirror("SELECT count(*)::text, sum(qty)::text FROM stock WHERE id > 0") == [
+                ["2599", String((1...2600).filter { $0 != 2550 }.reduce(0) { $0 + $1 % 100 })],
+            ])
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM stock WHERE id = 2550") == [["0"]])
+            #expect(try await fixture.state("stock").cursorKey == ["2600"])
         }
     }
 

@@ -10,6 +10,29 @@ public struct EncodedChunk: Sendable {
     /// Key of the last row as source literals.
     public var lastKey: [String]?
 
+    public init(
+        data: [UInt8] = [], rows: Int = 0, rowEnds: [Int] = [], counts: ValuePolicyCounts = .init(),
+        lastUpdatedAt: String? = nil, lastKey: [String]? = nil
+    ) {
+        self.data = data
+        self.rows = rows
+        self.rowEnds = rowEnds
+        self.counts = counts
+        self.lastUpdatedAt = lastUpdatedAt
+        self.lastKey = lastKey
+    }
+
+    /// Appends the rows of `next`, read after these: its last row is now the last.
+    mutating func append(_ next: EncodedChunk) {
+        let offset = data.count
+        data += next.data
+        rowEnds += next.rowEnds.map { $0 + offset }
+        rows += next.rows
+        counts += next.counts
+        lastUpdatedAt = next.lastUpdatedAt
+        lastKey = next.lastKey
+    }
+
     /// The lines of the chunk, one per row (the newline included).
     var lines: [ArraySlice<UInt8>] {
         var start = 0

@@ -19,9 +19,11 @@ public struct SourceQueries: Sendable {
         }.joined(separator: ", ")
     }
 
-    /// `(k1, k2)`, or `k1` for a single column.
-    private func tuple(_ items: [String]) -> String {
-        items.count == 1 ? items[0] : "(" + items.joined(separator: ", ") + ")"
+    /// `(k1, k2) > (v1, v2)` in the form the range optimizer understands: `k1 > v1 OR k1 = v1 AND k2 > v2`.
+    func keyAfter(_ key: [String]) -> String {
+        keyColumns.indices.map { last in
+            (0..<last).map { "\(keyColumns[$0]) = \(key[$0])" } + ["\(keyColumns[last]) > \(key[last])"]
+        }.map { $0.joined(separator: " AND ") }.joined(separator: " OR ")
     }
 
     private func literal(_ timestamp: SourceTimestamp) -> String {
@@ -38,9 +40,11 @@ public struct SourceQueries: Sendable {
         case .after(let start):
             lower = "\(cursor) > \(literal(start))"
         case .afterRow(let updatedAt, let key):
-            // The leading `>=` lets the updated_at index bound the scan; the rest breaks ties by key.
+            // Ties on updated_at are broken by key, spelled out column by column: the range optimizer then
+            // seeks the updated_at index (whose entries end with the primary key) straight to the row after
+            // the cursor, instead of reading every row of a large tie to filter it (as it does for a tuple).
             let at = MariaDBIdentifier.literal(updatedAt.utf8)
-            lower = "\(cursor) >= \(at) AND (\(cursor) > \(at) OR \(tuple(keyColumns)) > \(tuple(key)))"
+            lower = "(\(cursor) = \(at) AND (\(keyAfter(key))) OR \(cursor) > \(at))"
         }
         return "SELECT \(selectList) FROM \(table) WHERE \(lower) AND \(cursor) <= \(literal(windowEnd)) "
             + "ORDER BY \(([cursor] + keyColumns).joined(separator: ", ")) LIMIT \(limit)"
@@ -66,7 +70,7 @@ public struct SourceQueries: Sendable {
     /// keyless table; incremental tables only from `since` on.
     public func reload(afterKey: [String]?, since: SourceTimestamp?) -> String {
         var conditions: [String] = []
-        if let afterKey { conditions.append("\(tuple(keyColumns)) > \(tuple(afterKey))") }
+        if let afterKey { conditions.append("(\(keyAfter(afterKey)))") }
         if let since, let cursor = plan.cursor { conditions.append("\(MariaDBIdentifier.quote(cursor.column)) >= \(literal(since))") }
         var sql = "SELECT \(selectList) FROM \(table)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

@@ -48,29 +48,42 @@ struct TargetWriter: Sendable {
             """
     }
 
-    /// Applies one incremental page and its checkpoint in one transaction. Rows PostgreSQL refuses are
-    /// written to the reject log and the rest of the page goes on. Returns the rejected count.
-    func applyPage(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int {
-        let copy = "COPY \(Self.stage) (\(columnList), _s2pg_ord) FROM STDIN"
-        do {
-            try connection.transaction { connection in
-                try connection.execute("TRUNCATE \(Self.stage)")
-                try connection.copy(copy) { try $0.write(chunk.data) }
-                try connection.execute(upsertSQL, ["0", String(chunk.rows)])
-                try checkpoint(chunk, on: connection)
-            }
-            return 0
-        } catch let error as PostgresError where error.isDataError {
-            return try connection.transaction { connection in
-                try connection.execute("TRUNCATE \(Self.stage)")
-                let rejected = try writeRowByRow(chunk, on: connection) { line, ordinal in
-                    try connection.copy(copy) { try $0.write(Array(line)) }
-                    try connection.execute(upsertSQL, [String(ordinal), String(ordinal)])
-                }
-                try checkpoint(chunk, on: connection)
-                return rejected
-            }
+    private var stageCopySQL: String { "COPY \(Self.stage) (\(columnList), _s2pg_ord) FROM STDIN" }
+
+    // An incremental page is one transaction: `beginPage`, `upsertPart` for each part as it is read,
+    // `finishPage` with the checkpoint. Parts let PostgreSQL upsert while the source reads the next one.
+
+    func beginPage(on connection: isolated PostgresConnection) throws {
+        try connection.execute("BEGIN")
+        try connection.execute("TRUNCATE \(Self.stage)")
+    }
+
+    /// Stages and upserts one part of the page; `first` is the ordinal of its first row in the page.
+    func upsertPart(_ part: EncodedChunk, from first: Int, on connection: isolated PostgresConnection) throws {
+        try connection.copy(stageCopySQL) { try $0.write(part.data) }
+        try connection.execute(upsertSQL, [String(first), String(first + part.rows - 1)])
+    }
+
+    /// After PostgreSQL refused a part: starts the page over, row by row, refused rows to the reject log.
+    /// Returns the rejected count; `finishPage` commits.
+    func reapplyRowByRow(_ page: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int {
+        try connection.execute("ROLLBACK")
+        try beginPage(on: connection)
+        return try writeRowByRow(page, on: connection) { line, ordinal in
+            try connection.copy(stageCopySQL) { try $0.write(Array(line)) }
+            try connection.execute(upsertSQL, [String(ordinal), String(ordinal)])
         }
+    }
+
+    /// Records the page's checkpoint and commits it with the rows.
+    func finishPage(_ page: EncodedChunk, on connection: isolated PostgresConnection) throws {
+        try checkpoint(page, on: connection)
+        try connection.execute("COMMIT")
+    }
+
+    /// Gives up a page after a failure: nothing of it is kept.
+    func abandonPage(on connection: isolated PostgresConnection) {
+        _ = try? connection.execute("ROLLBACK")
     }
 
     /// The slow path for a refused chunk, inside the caller's transaction: each row under its own savepoint,

@@ -1,0 +1,67 @@
+import MariaDBClient
+
+/// Streams one source query as chunks of COPY text: the source connection's own thread reads and encodes
+/// chunk n+1 while the caller writes chunk n to PostgreSQL, joined by a two-chunk `ChunkChannel`
+/// (back-pressure, not buffering). Both reloads and incremental pages read this way.
+struct SourceReader: Sendable {
+    let queries: SourceQueries
+    let encodings: [ValueEncoding]
+
+    /// Runs `sql` and calls `write` with each chunk of up to `chunkRows` rows, in order. With `numbered`,
+    /// rows carry their ordinal in the whole result (the staging table's order column). Every chunk carries
+    /// the cursor and key of its last row. A cancelled task stops the read and this throws
+    /// `CancellationError`, so a caller never takes a cut-short result for a whole one.
+    func read(
+        _ sql: String, from source: MariaDBConnection, chunkRows: Int, numbered: Bool,
+        _ write: (EncodedChunk) async throws -> Void
+    ) async throws {
+        let channel = ChunkChannel<EncodedChunk>(capacity: 2)
+        let queries = queries
+        let encodings = encodings
+        async let produced: Void = source.run { connection in
+            do {
+                var encoder = CopyEncoder(encodings: encodings)
+                var marker = RowMarker(queries: queries, encodings: encodings)
+                var rowEnds: [Int] = []
+                var ordinal = 0
+                func send() throws {
+                    try channel.send(EncodedChunk(
+                        data: encoder.output, rows: rowEnds.count, rowEnds: rowEnds, counts: encoder.counts,
+                        lastUpdatedAt: marker.updatedAt, lastKey: marker.key))
+                    encoder.output = []
+                    encoder.output.reserveCapacity(1 << 17)
+                    encoder.counts = ValuePolicyCounts()
+                    rowEnds.removeAll(keepingCapacity: true)
+                }
+                try connection.stream(sql) { row in
+                    encoder.append(row, ordinal: numbered ? ordinal : nil)
+                    ordinal += 1
+                    rowEnds.append(encoder.output.count)
+                    marker.capture(row)
+                    if rowEnds.count == chunkRows { try send() }
+                }
+                if !rowEnds.isEmpty { try send() }
+                channel.finish()
+            } catch {
+                channel.finish(throwing: error)
+            }
+        }
+        do {
+            try await withTaskCancellationHandler {
+                for try await chunk in channel.chunks {
+                    try await write(chunk)
+                    channel.consumed()
+                }
+                // A cancelled task ends the stream early rather than with an error.
+                try Task.checkCancellation()
+            } onCancel: {
+                channel.cancel()
+            }
+        } catch {
+            channel.cancel()
+            await produced
+            throw error
+        }
+        await produced
+    }
+}
