@@ -131,8 +131,12 @@ window=$(median_of window)
 row() { # label key rows reference: the raw run this one compares with (its rows/s over ours), if any
   local wall rss cpu ratio="-" base
   wall=$(median_of "$2")
-  rss=$(echo "${RSS[$2]:-}" | tr ' ' '\n' | grep . | sort -g | tail -1)
-  cpu=$(echo "${CPU[$2]:-}" | tr ' ' '\n' | grep . | median)
+  # The raw window is timed by the shell alone: no RSS or CPU figures.
+  rss=""; cpu=""
+  if [ -n "${RSS[$2]:-}" ]; then
+    rss=$(echo "${RSS[$2]}" | tr ' ' '\n' | grep . | sort -g | tail -1)
+    cpu=$(echo "${CPU[$2]}" | tr ' ' '\n' | grep . | median)
+  fi
   if [ -n "$4" ]; then base=$(median_of "$4"); ratio=$(printf '%.2f' "$(calc "$base / $wall")"); fi
   printf '| %-36s | %8.3f | %9.0f | %6s | %7s | %6s |\n' "$1" "$wall" "$(calc "$3 / $wall")" "$ratio" \
     "${rss:+$(printf '%.1f' "$(calc "$rss / 1024")")}" "${cpu:+$(printf '%.2f' "$cpu")}"
@@ -145,11 +149,14 @@ echo "| run                                  | wall s   | rows/s    | vs raw | R
 echo "|--------------------------------------|----------|-----------|--------|---------|--------|"
 row "raw pipeline (mariadb \| psql COPY)" raw "$ROWS" raw
 row "s2pg full-load" full "$ROWS" raw
-row "raw window, $changed rows (mariadb \| psql)" window "$changed" window
+row "raw window (mariadb \| psql upsert)" window "$changed" window
 row "s2pg sync, $changed rows changed" incremental "$changed" window
-row "  the same right after a CHECKPOINT" checkpointed "$changed" window
+row "  the same right after a CHECKPOINT" checkpointed "$changed" ""
 row "s2pg sync, nothing changed" nochange 0 ""
 echo
 echo "Wall time includes process start. RSS and CPU of the raw pipeline are the mariadb client's;"
 echo "s2pg's are its whole process. 'vs raw' is s2pg's rows/s over the raw run's above it: the raw pipeline"
 echo "for the full load, the raw window (TEMP + COPY + upsert by psql, one transaction) for a sync."
+echo
+echo "Every run's wall seconds:"
+for key in raw full window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done
