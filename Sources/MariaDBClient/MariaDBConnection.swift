@@ -37,7 +37,11 @@ public actor MariaDBConnection {
     }
 
     private func open() throws(MariaDBError) {
-        let config = configuration
+        try Self.open(handle, configuration)
+    }
+
+    /// Sets the session options on a fresh handle and connects it.
+    private static func open(_ handle: UnsafeMutablePointer<MYSQL>, _ config: MariaDBConfiguration) throws(MariaDBError) {
         var connectTimeout = UInt32(clamping: config.connectTimeout)
         var readTimeout = UInt32(clamping: config.readTimeout)
         var writeTimeout = UInt32(clamping: config.writeTimeout)
@@ -47,13 +51,13 @@ public actor MariaDBConnection {
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         // An init command is replayed on every (re)connect, so the session zone can never silently revert.
         mysql_options(handle, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'")
-        configureTLS(config)
+        configureTLS(handle, config)
 
         let connected = mysql_real_connect(
             handle, config.host, config.user, config.password, config.database, UInt32(clamping: config.port),
             nil, 0)
         guard connected != nil else {
-            throw error(.connection, prefix: "cannot connect to \(config.endpoint) as \(config.user)")
+            throw error(of: handle, config, .connection, prefix: "cannot connect to \(config.endpoint) as \(config.user)")
         }
         if config.tls != .disabled && config.tls != .preferred && mysql_get_ssl_cipher(handle) == nil {
             // Connector/C 3.3 falls back to plain text when the server has no TLS unless it verifies the
@@ -65,7 +69,7 @@ public actor MariaDBConnection {
         }
     }
 
-    private func configureTLS(_ config: MariaDBConfiguration) {
+    private static func configureTLS(_ handle: UnsafeMutablePointer<MYSQL>, _ config: MariaDBConfiguration) {
         var on: Int8 = 1
         var off: Int8 = 0
         switch config.tls {
@@ -112,6 +116,7 @@ public actor MariaDBConnection {
 
     /// Runs a query and hands its rows to `body` one at a time as the server sends them
     /// (`mysql_use_result`): memory stays flat whatever the result's size. Returns the result's columns.
+    /// If `body` throws, the server stops the query and the rest of the result is skipped.
     @discardableResult
     public func stream(
         _ sql: String, _ body: (borrowing MariaDBRow) throws -> Void
@@ -126,7 +131,14 @@ public actor MariaDBConnection {
         let fields = mysql_fetch_fields(result)!
         let columns = (0..<count).map { MariaDBColumn(fields[$0]) }
         while let values = mysql_fetch_row(result) {
-            try body(MariaDBRow(values: values, lengths: mysql_fetch_lengths(result), count: count))
+            do {
+                try body(MariaDBRow(values: values, lengths: mysql_fetch_lengths(result), count: count))
+            } catch {
+                // Freeing an unbuffered result reads the rest of it first: minutes for a large table. The
+                // server is told to stop instead, so only what is already on its way is read.
+                stopRunningQuery()
+                throw error
+            }
         }
         if mysql_errno(handle) != 0 {
             throw error(.stream, sql: sql)
@@ -146,11 +158,27 @@ public actor MariaDBConnection {
         if status != 0 { throw error(.query, sql: sql) }
     }
 
+    /// `KILL QUERY` for this connection's statement, from a short-lived second connection (as the `mariadb`
+    /// client does on Ctrl-C). Best effort: if it cannot be sent, the result is read to its end as before.
+    private func stopRunningQuery() {
+        guard let other = mysql_init(nil) else { return }
+        defer { mysql_close(other) }
+        guard (try? Self.open(other, configuration)) != nil else { return }
+        _ = mysql_query(other, "KILL QUERY \(mysql_thread_id(handle))")
+    }
+
     private func error(_ code: MariaDBError.Code, prefix: String? = nil, sql: String? = nil) -> MariaDBError {
+        Self.error(of: handle, configuration, code, prefix: prefix, sql: sql)
+    }
+
+    private static func error(
+        of handle: UnsafeMutablePointer<MYSQL>, _ config: MariaDBConfiguration, _ code: MariaDBError.Code,
+        prefix: String? = nil, sql: String? = nil
+    ) -> MariaDBError {
         var message = String(cString: mysql_error(handle))
         if let prefix { message = "\(prefix): \(message)" }
         return MariaDBError(
             code: code, errorNumber: mysql_errno(handle), sqlState: String(cString: mysql_sqlstate(handle)),
-            message: message, endpoint: configuration.endpoint, sql: sql)
+            message: message, endpoint: config.endpoint, sql: sql)
     }
 }

@@ -22,7 +22,10 @@ extension S2PGCommand {
                 while !Task.isCancelled {
                     do {
                         let outcomes = try await replicator.sync()
-                        let failed = outcomes.filter { if case .failure = $0.result { true } else { false } }.map(\.table)
+                        // A table stopped by the signal did not fail: its state is committed.
+                        let failed = outcomes.filter {
+                            if case .failure(let error) = $0.result { !(error is CancellationError) } else { false }
+                        }.map(\.table)
                         logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)"])
                     } catch is CancellationError {
                         throw CancellationError()
