@@ -20,7 +20,7 @@ public struct SourceQueries: Sendable {
     }
 
     /// `(k1, k2) > (v1, v2)` in the form the range optimizer understands: `k1 > v1 OR k1 = v1 AND k2 > v2`.
-    func keyAfter(_ key: [String]) -> String {
+    private func keyAfter(_ key: [String]) -> String {
         keyColumns.indices.map { last in
             (0..<last).map { "\(keyColumns[$0]) = \(key[$0])" } + ["\(keyColumns[last]) > \(key[last])"]
         }.map { $0.joined(separator: " AND ") }.joined(separator: " OR ")
