@@ -1,6 +1,10 @@
 import CMariaDB
 import ClientSupport
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One connection to MariaDB or SingleStore.
 ///
 /// The actor owns the `MYSQL` handle (closed in `deinit`) and runs on its own serial queue, so the blocking
@@ -10,6 +14,8 @@ public actor MariaDBConnection {
     private let executor: DispatchQueueExecutor
     private let handle: UnsafeMutablePointer<MYSQL>
     public nonisolated let configuration: MariaDBConfiguration
+    /// Set once a streamed result was given up: the connection is cut, and refuses further statements.
+    private var abandoned = false
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -37,11 +43,7 @@ public actor MariaDBConnection {
     }
 
     private func open() throws(MariaDBError) {
-        try Self.open(handle, configuration)
-    }
-
-    /// Sets the session options on a fresh handle and connects it.
-    private static func open(_ handle: UnsafeMutablePointer<MYSQL>, _ config: MariaDBConfiguration) throws(MariaDBError) {
+        let config = configuration
         var connectTimeout = UInt32(clamping: config.connectTimeout)
         var readTimeout = UInt32(clamping: config.readTimeout)
         var writeTimeout = UInt32(clamping: config.writeTimeout)
@@ -51,13 +53,13 @@ public actor MariaDBConnection {
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         // An init command is replayed on every (re)connect, so the session zone can never silently revert.
         mysql_options(handle, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'")
-        configureTLS(handle, config)
+        configureTLS(config)
 
         let connected = mysql_real_connect(
             handle, config.host, config.user, config.password, config.database, UInt32(clamping: config.port),
             nil, 0)
         guard connected != nil else {
-            throw error(of: handle, config, .connection, prefix: "cannot connect to \(config.endpoint) as \(config.user)")
+            throw error(.connection, prefix: "cannot connect to \(config.endpoint) as \(config.user)")
         }
         if config.tls != .disabled && config.tls != .preferred && mysql_get_ssl_cipher(handle) == nil {
             // Connector/C 3.3 falls back to plain text when the server has no TLS unless it verifies the
@@ -69,7 +71,7 @@ public actor MariaDBConnection {
         }
     }
 
-    private static func configureTLS(_ handle: UnsafeMutablePointer<MYSQL>, _ config: MariaDBConfiguration) {
+    private func configureTLS(_ config: MariaDBConfiguration) {
         var on: Int8 = 1
         var off: Int8 = 0
         switch config.tls {
@@ -116,7 +118,7 @@ public actor MariaDBConnection {
 
     /// Runs a query and hands its rows to `body` one at a time as the server sends them
     /// (`mysql_use_result`): memory stays flat whatever the result's size. Returns the result's columns.
-    /// If `body` throws, the server stops the query and the rest of the result is skipped.
+    /// If `body` throws, the rest of the result is given up and the connection cut: open another.
     @discardableResult
     public func stream(
         _ sql: String, _ body: (borrowing MariaDBRow) throws -> Void
@@ -134,9 +136,7 @@ public actor MariaDBConnection {
             do {
                 try body(MariaDBRow(values: values, lengths: mysql_fetch_lengths(result), count: count))
             } catch {
-                // Freeing an unbuffered result reads the rest of it first: minutes for a large table. The
-                // server is told to stop instead, so only what is already on its way is read.
-                stopRunningQuery()
+                abandon()
                 throw error
             }
         }
@@ -151,34 +151,33 @@ public actor MariaDBConnection {
         try body(self)
     }
 
+    /// Cuts the connection under a result nobody will read. Freeing an unbuffered result reads the rest of it
+    /// first (minutes for a large table); after `mariadb_cancel` reads fail at once instead. Closing with
+    /// `SO_LINGER` 0 resets the socket, so the server's query fails on its next write and stops; a plain
+    /// close would leave it blocked writing to a peer that reads nothing, until its write timeout.
+    private func abandon() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(Int32(mysql_get_socket(handle)), SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        mariadb_cancel(handle)
+        abandoned = true
+    }
+
     private func send(_ sql: String) throws(MariaDBError) {
+        if abandoned {
+            throw MariaDBError(
+                code: .connection, message: "the connection was cut when a result was given up", endpoint: configuration.endpoint, sql: sql)
+        }
         let status = sql.utf8.withContiguousStorageIfAvailable { utf8 in
             utf8.withMemoryRebound(to: CChar.self) { mysql_real_query(handle, $0.baseAddress, UInt($0.count)) }
         } ?? mysql_real_query(handle, sql, UInt(sql.utf8.count))
         if status != 0 { throw error(.query, sql: sql) }
     }
 
-    /// `KILL QUERY` for this connection's statement, from a short-lived second connection (as the `mariadb`
-    /// client does on Ctrl-C). Best effort: if it cannot be sent, the result is read to its end as before.
-    private func stopRunningQuery() {
-        guard let other = mysql_init(nil) else { return }
-        defer { mysql_close(other) }
-        guard (try? Self.open(other, configuration)) != nil else { return }
-        _ = mysql_query(other, "KILL QUERY \(mysql_thread_id(handle))")
-    }
-
     private func error(_ code: MariaDBError.Code, prefix: String? = nil, sql: String? = nil) -> MariaDBError {
-        Self.error(of: handle, configuration, code, prefix: prefix, sql: sql)
-    }
-
-    private static func error(
-        of handle: UnsafeMutablePointer<MYSQL>, _ config: MariaDBConfiguration, _ code: MariaDBError.Code,
-        prefix: String? = nil, sql: String? = nil
-    ) -> MariaDBError {
         var message = String(cString: mysql_error(handle))
         if let prefix { message = "\(prefix): \(message)" }
         return MariaDBError(
             code: code, errorNumber: mysql_errno(handle), sqlState: String(cString: mysql_sqlstate(handle)),
-            message: message, endpoint: config.endpoint, sql: sql)
+            message: message, endpoint: configuration.endpoint, sql: sql)
     }
 }

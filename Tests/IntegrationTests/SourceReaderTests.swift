@@ -1,34 +1,67 @@
+import MariaDBClient
 import Testing
 
 @testable import S2PGCore
 
 @Suite("Source reader", .enabled(if: LiveDatabases.enabled))
 struct SourceReaderTests {
-    @Test("a cancelled read throws CancellationError at once: a cut-short result never passes for a whole one")
+    /// A reader for a two-column table (`id`, text), and a connection of its own: a given-up read cuts it.
+    static func reader(_ fixture: SyncFixture) async throws -> (SourceReader, MariaDBConnection) {
+        try await fixture.source.execute("CREATE TABLE wide (id INT NOT NULL PRIMARY KEY, v LONGTEXT)")
+        let plans = try await Discovery.plans(fixture.configuration, source: fixture.source, logger: SyncFixture.logger)
+        let plan = try #require(plans.first { $0.sourceName == "wide" })
+        let reader = SourceReader(queries: SourceQueries(plan: plan), encodings: plan.columns.map(ValueEncoding.init))
+        return (reader, try await MariaDBConnection.connect(fixture.configuration.source.connection))
+    }
+
+    /// Reads `sql` in chunks of 10 rows and cancels its own task after the first; returns how long the read
+    /// took to end, and its outcome.
+    static func readAndCancel(_ sql: String, _ reader: SourceReader, _ source: MariaDBConnection) async -> (Duration, Result<Int, any Error>) {
+        let started = ContinuousClock.now
+        let read = Task {
+            var rows = 0
+            try await reader.read(sql, from: source, chunkRows: 10, numbered: false) { chunk in
+                rows += chunk.rows
+                withUnsafeCurrentTask { $0?.cancel() }
+            }
+            return rows
+        }
+        let outcome = await read.result
+        return (ContinuousClock.now - started, outcome)
+    }
+
+    @Test("a cancelled read throws at once: a cut-short result never passes for a whole one")
     func cancelledRead() async throws {
         try await SyncFixture.with { fixture in
-            try await fixture.source.execute("CREATE TABLE slow (id INT NOT NULL PRIMARY KEY, v TEXT)")
-            let plans = try await Discovery.plans(fixture.configuration, source: fixture.source, logger: SyncFixture.logger)
-            let plan = try #require(plans.first { $0.sourceName == "slow" })
-            let reader = SourceReader(queries: SourceQueries(plan: plan), encodings: plan.columns.map(ValueEncoding.init))
-            let source = fixture.source
+            let (reader, source) = try await Self.reader(fixture)
             // Rows come 10 ms apart (each larger than the server's 16 KiB network buffer, so each is sent as it
             // is made), so the queue is empty when the task is cancelled after the first chunk: the stream then
             // just ends, and only the reader can tell that from the end of the result.
-            let read = Task {
-                var rows = 0
-                try await reader.read("SELECT seq, CONCAT(REPEAT('x', 20000), SLEEP(0.01)) FROM seq_1_to_1000", from: source, chunkRows: 10, numbered: false) { chunk in
-                    rows += chunk.rows
-                    withUnsafeCurrentTask { $0?.cancel() }
-                }
-                return rows
-            }
-            let started = ContinuousClock.now
-            await #expect(throws: CancellationError.self) { try await read.value }
-            // The other 990 rows are not waited for (9.9 s): the server stops the query, and the connection
-            // goes on.
-            #expect(ContinuousClock.now - started < .seconds(3))
-            #expect(try await source.query("SELECT 1").strings == [["1"]])
+            let (took, outcome) = await Self.readAndCancel(
+                "SELECT seq, CONCAT(REPEAT('x', 20000), SLEEP(0.01)) FROM seq_1_to_1000", reader, source)
+            #expect(throws: CancellationError.self) { try outcome.get() }
+            // The other 990 rows are not waited for (9.9 s).
+            #expect(took < .seconds(3))
+            let refusal = await #expect(throws: MariaDBError.self) { try await source.query("SELECT 1") }
+            #expect(refusal?.message.contains("given up") == true)
+        }
+    }
+
+    @Test("a given-up read stops the server's query once its connection is gone")
+    func serverStops() async throws {
+        try await SyncFixture.with { fixture in
+            var (reader, source): (SourceReader, MariaDBConnection?) = try await Self.reader(fixture)
+            // 2 GB as fast as the server can send: it blocks on a full socket when the reader stops.
+            let (took, outcome) = await Self.readAndCancel(
+                "SELECT seq, REPEAT('y', 20000) FROM seq_1_to_100000", reader, source!)
+            #expect(throws: CancellationError.self) { try outcome.get() }
+            #expect(took < .seconds(3))
+            source = nil
+            // Not left writing to a peer that reads nothing until its write timeout (60 s).
+            let gone = ContinuousClock.now
+            let running = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT seq, REPEAT(%'"
+            try await CrashTests.waitUntil { try await fixture.source.query(running).strings == [["0"]] }
+            #expect(ContinuousClock.now - gone < .seconds(5))
         }
     }
 }
