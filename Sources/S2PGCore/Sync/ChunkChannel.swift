@@ -12,13 +12,37 @@ final class ChunkChannel<Element: Sendable>: @unchecked Sendable {
     private let capacity: Int
     private let lock = NSLock()
     private var cancelled = false
-    let chunks: AsyncThrowingStream<Element, any Error>
+    private let stream: AsyncThrowingStream<Element, any Error>
     private let continuation: AsyncThrowingStream<Element, any Error>.Continuation
 
     init(capacity: Int) {
         self.capacity = capacity
         slots = DispatchSemaphore(value: capacity)
-        (chunks, continuation) = AsyncThrowingStream.makeStream(of: Element.self)
+        (stream, continuation) = AsyncThrowingStream.makeStream(of: Element.self)
+        // A consumer whose task is cancelled ends the stream: a producer waiting for room must not wait on.
+        continuation.onTermination = { [weak self] _ in self?.cancel() }
+    }
+
+    /// The chunks in order. If the consuming task is cancelled, iterating throws `CancellationError` instead
+    /// of ending as if the producer had finished: a cut-short result never passes for a whole one.
+    var chunks: Chunks { Chunks(stream: stream) }
+
+    struct Chunks: AsyncSequence {
+        let stream: AsyncThrowingStream<Element, any Error>
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var base: AsyncThrowingStream<Element, any Error>.AsyncIterator
+
+            mutating func next() async throws -> Element? {
+                guard let element = try await base.next() else {
+                    try Task.checkCancellation()
+                    return nil
+                }
+                return element
+            }
+        }
+
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: stream.makeAsyncIterator()) }
     }
 
     /// Producer: waits for room, then hands the chunk over. Throws once the consumer has given up.

@@ -10,7 +10,7 @@ struct SourceReader: Sendable {
     /// Runs `sql` and calls `write` with each chunk of up to `chunkRows` rows, in order. With `numbered`,
     /// rows carry their ordinal in the whole result (the staging table's order column). Every chunk carries
     /// the cursor and key of its last row. A cancelled task stops the read and this throws
-    /// `CancellationError`, so a caller never takes a cut-short result for a whole one.
+    /// `CancellationError` (see `ChunkChannel.chunks`).
     func read(
         _ sql: String, from source: MariaDBConnection, chunkRows: Int, numbered: Bool,
         _ write: (EncodedChunk) async throws -> Void
@@ -47,15 +47,9 @@ struct SourceReader: Sendable {
             }
         }
         do {
-            try await withTaskCancellationHandler {
-                for try await chunk in channel.chunks {
-                    try await write(chunk)
-                    channel.consumed()
-                }
-                // A cancelled task ends the stream early rather than with an error.
-                try Task.checkCancellation()
-            } onCancel: {
-                channel.cancel()
+            for try await chunk in channel.chunks {
+                try await write(chunk)
+                channel.consumed()
             }
         } catch {
             channel.cancel()

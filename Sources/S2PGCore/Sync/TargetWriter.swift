@@ -51,7 +51,8 @@ struct TargetWriter: Sendable {
     private var stageCopySQL: String { "COPY \(Self.stage) (\(columnList), _s2pg_ord) FROM STDIN" }
 
     // An incremental page is one transaction: `beginPage`, `upsertPart` for each part as it is read,
-    // `finishPage` with the checkpoint. Parts let PostgreSQL upsert while the source reads the next one.
+    // `finishPage` with the checkpoint. Parts let PostgreSQL upsert while the source reads the next one; the
+    // transaction spans those awaits, so it is opened and closed here rather than by `transaction {}`.
 
     func beginPage(on connection: isolated PostgresConnection) throws {
         try connection.execute("BEGIN")

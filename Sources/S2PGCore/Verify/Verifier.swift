@@ -90,7 +90,7 @@ public struct Verifier: Sendable {
     /// The source side of the merge, one entry at a time from the channel's batches.
     struct SourceEntries {
         let channel: ChunkChannel<[Entry]>
-        var iterator: AsyncThrowingStream<[Entry], any Error>.AsyncIterator
+        var iterator: ChunkChannel<[Entry]>.Chunks.AsyncIterator
         var batch: [Entry] = []
         var index = 0
 
