@@ -74,16 +74,15 @@ raw_pipeline() {
 # The raw window: the same kind of change applied by hand, for scale. The rows changed since `since` are read
 # by the updated_at index and upserted into the mirror by psql: TEMP table, COPY, INSERT ... ON CONFLICT, one
 # transaction (what s2pg does, without its cursor, checkpoint, type checks or unchanged-row test).
-raw_window() { # since
-  local set
-  set=$(echo "$COLUMNS" | tr -d ' ' | tr ',' '\n' | grep -v '^id$' | awk '{ printf "%s%s = EXCLUDED.%s", (NR > 1 ? ", " : ""), $1, $1 }')
-  cat >"$work/window.sql" <<SQL
+updates=$(echo "$COLUMNS" | tr -d ' ' | tr ',' '\n' | grep -v '^id$' | awk '{ printf "%s%s = EXCLUDED.%s", (NR > 1 ? ", " : ""), $1, $1 }')
+cat >"$work/window.sql" <<SQL
 BEGIN;
 CREATE TEMP TABLE w ON COMMIT DROP AS SELECT $COLUMNS FROM s2pg_bench.orders WITH NO DATA;
 \\copy w ($COLUMNS) FROM pstdin WITH (FORMAT text, NULL 'NULL')
-INSERT INTO s2pg_bench.orders ($COLUMNS) SELECT $COLUMNS FROM w ON CONFLICT (id) DO UPDATE SET $set;
+INSERT INTO s2pg_bench.orders ($COLUMNS) SELECT $COLUMNS FROM w ON CONFLICT (id) DO UPDATE SET $updates;
 COMMIT;
 SQL
+raw_window() { # since
   local start end
   start=$(date +%s.%N)
   mariadb --no-defaults --default-character-set=utf8mb4 -h "$S2PG_MARIADB_HOST" -P "$S2PG_MARIADB_PORT" -u "$S2PG_MARIADB_USER" \
