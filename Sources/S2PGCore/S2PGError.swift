@@ -14,6 +14,8 @@ public struct S2PGError: Error, CustomStringConvertible, Sendable {
         public static let catalog = Code("catalog")
         /// The source answered something s2pg cannot use (a clock that is not a date and time).
         public static let source = Code("source")
+        /// The state schema holds something s2pg cannot use (a damaged cursor).
+        public static let state = Code("state")
         /// The source table changed in a way the mirror cannot follow by itself.
         public static let schemaDrift = Code("schema drift")
     }

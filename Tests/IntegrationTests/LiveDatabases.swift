@@ -83,3 +83,16 @@ enum LiveDatabases {
         }
     }
 }
+
+extension LiveDatabases {
+    /// Runs `body` with the MariaDB server's global `sql_mode` set to `mode` (what new sessions start with),
+    /// restoring it afterwards.
+    static func withGlobalSQLMode<T>(_ mode: String, _ body: () async throws -> T) async throws -> T {
+        let admin = try await MariaDBConnection.connect(try mariaDB())
+        let saved = try await admin.query("SELECT @@GLOBAL.sql_mode").strings[0][0]!
+        try await admin.execute("SET GLOBAL sql_mode = \(MariaDBIdentifier.literal(mode.utf8))")
+        return try await withCleanup(body) {
+            _ = try? await admin.execute("SET GLOBAL sql_mode = \(MariaDBIdentifier.literal(saved.utf8))")
+        }
+    }
+}

@@ -34,6 +34,24 @@ struct MigratorTests {
         }
     }
 
+    @Test("migration 2 turns the stored key literals of earlier versions into values")
+    func typedKeys() async throws {
+        try await Self.withStateSchema { connection, schema in
+            try await Migrator(schema: schema, migrations: Migration.embedded.filter { $0.version == 1 }).migrate(connection, logger: Self.logger)
+            // What earlier versions wrote: quoted strings ('' and \\ doubled), X'' hex for bytes and bits, bare numbers.
+            try await connection.execute(
+                """
+                INSERT INTO \(PostgresIdentifier.qualified(schema, "table_state")) (source_table, target_table, mode, cursor_updated_at, cursor_key, full_load_key)
+                VALUES ('a', 'a', 'incremental', '2025-10-01 00:00:00', $1::text[], NULL), ('b', 'b', 'full', NULL, NULL, $2::text[])
+                """,
+                [PostgresArray.literal([#"'c''d'"#, #"X'00FF'"#, "-42", #"'back\\slash \\'''"#, "''"]), PostgresArray.literal(["12.5"])])
+            try await Migrator(schema: schema).migrate(connection, logger: Self.logger)
+            let states = try await StateStore(schema: schema).all(on: connection)
+            #expect(states.map(\.cursorKey) == [["c'd", "00ff", "-42", #"back\slash \'"#, ""], nil])
+            #expect(states.map(\.fullLoadKey) == [nil, ["12.5"]])
+        }
+    }
+
     @Test("a failing migration leaves nothing half-applied")
     func failingMigration() async throws {
         try await Self.withStateSchema { connection, schema in

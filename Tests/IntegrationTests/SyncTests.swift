@@ -135,7 +135,7 @@ struct SyncTests {
             #expect(result.rows == 3500)
             #expect(result.pages == 4)
             #expect(try await fixture.mirror("SELECT count(*)::text, count(DISTINCT (region, n))::text FROM order_lines") == [["3500", "3500"]])
-            #expect(try await fixture.state("order_lines").cursorKey == ["'c'", "3500"])
+            #expect(try await fixture.state("order_lines").cursorKey == ["c", "3500"])
             #expect(try await fixture.verify("order_lines").isEqual)
         }
     }

@@ -7,7 +7,7 @@ public struct EncodedChunk: Sendable {
     public var counts: ValuePolicyCounts
     /// `updated_at` text of the last row (incremental reads).
     public var lastUpdatedAt: String?
-    /// Key of the last row as source literals.
+    /// Key of the last row as stored values (see `SourceLiteral`).
     public var lastKey: [String]?
 
     public init(

@@ -1,7 +1,7 @@
 import MariaDBClient
 
 /// The cursor and key values of the latest row read, copied into reused buffers (the row itself is only
-/// valid inside its callback), turned into literals once a page or chunk is complete.
+/// valid inside its callback), turned into stored values once a page or chunk is complete.
 struct RowMarker {
     let keyIndexes: [Int]
     let keyEncodings: [ValueEncoding]
@@ -27,11 +27,11 @@ struct RowMarker {
         }
     }
 
-    /// The key as source literals; `nil` for a keyless table.
+    /// The key as stored values (`SourceLiteral` renders them); `nil` for a keyless table.
     var key: [String]? {
         guard !keyIndexes.isEmpty else { return nil }
         return zip(keyValues, keyEncodings).map { value, encoding in
-            value.withUnsafeBytes { SourceQueries.keyLiteral($0, encoding: encoding) }
+            value.withUnsafeBytes { SourceLiteral.value($0, encoding: encoding) }
         }
     }
 

@@ -5,7 +5,7 @@ public enum ScanPosition: Sendable, Hashable {
     /// Rows with `updated_at` strictly after this instant (a window read to its end).
     case after(SourceTimestamp)
     /// Rows after this exact row: a later `updated_at`, or the same one and a greater key. `updatedAt` is the
-    /// source's own text and `key` its values as SQL literals, so nothing is rounded or re-formatted.
+    /// source's own text and `key` its values as data (see `SourceLiteral`), so nothing is rounded or re-formatted.
     case afterRow(updatedAt: String, key: [String])
 
     /// The instant the position is at, for window arithmetic.

@@ -19,10 +19,31 @@ public struct SourceQueries: Sendable {
         }.joined(separator: ", ")
     }
 
+    /// A stored value (cursor or key, from the state table) as a literal for `column`: refused unless it is a
+    /// value of the column's type, so a damaged or tampered state row can never change the query.
+    private func literal(_ value: String, for column: String) throws -> String {
+        let type = plan.columns.first { $0.sourceName == column }!.sourceType
+        do {
+            return try SourceLiteral.render(value, as: type)
+        } catch {
+            throw S2PGError(
+                code: .state,
+                message: "the stored position of table \(plan.sourceName) is not a valid \(type) value for column "
+                    + "\(column); nothing was read. Run s2pg full-load --table \(plan.sourceName) to start it over")
+        }
+    }
+
     /// `(k1, k2) > (v1, v2)` in the form the range optimizer understands: `k1 > v1 OR k1 = v1 AND k2 > v2`.
-    private func keyAfter(_ key: [String]) -> String {
-        keyColumns.indices.map { last in
-            (0..<last).map { "\(keyColumns[$0]) = \(key[$0])" } + ["\(keyColumns[last]) > \(key[last])"]
+    private func keyAfter(_ key: [String]) throws -> String {
+        guard key.count == keyColumns.count else {
+            throw S2PGError(
+                code: .state,
+                message: "the stored key of table \(plan.sourceName) has \(key.count) values for a key of \(keyColumns.count) "
+                    + "columns; nothing was read. Run s2pg full-load --table \(plan.sourceName) to start it over")
+        }
+        let values = try zip(plan.key, key).map { try literal($1, for: $0) }
+        return keyColumns.indices.map { last in
+            (0..<last).map { "\(keyColumns[$0]) = \(values[$0])" } + ["\(keyColumns[last]) > \(values[last])"]
         }.map { $0.joined(separator: " AND ") }.joined(separator: " OR ")
     }
 
@@ -31,7 +52,7 @@ public struct SourceQueries: Sendable {
     }
 
     /// One page of an incremental read: rows after `position` up to `windowEnd`, in `(updated_at, key)` order.
-    public func page(after position: ScanPosition, through windowEnd: SourceTimestamp, limit: Int) -> String {
+    public func page(after position: ScanPosition, through windowEnd: SourceTimestamp, limit: Int) throws -> String {
         let cursor = MariaDBIdentifier.quote(plan.cursor!.column)
         let lower: String
         switch position {
@@ -43,8 +64,8 @@ public struct SourceQueries: Sendable {
             // Ties on updated_at are broken by key, spelled out column by column: the range optimizer then
             // seeks the updated_at index (whose entries end with the primary key) straight to the row after
             // the cursor, instead of reading every row of a large tie to filter it (as it does for a tuple).
-            let at = MariaDBIdentifier.literal(updatedAt.utf8)
-            lower = "(\(cursor) = \(at) AND (\(keyAfter(key))) OR \(cursor) > \(at))"
+            let at = try literal(updatedAt, for: plan.cursor!.column)
+            lower = "(\(cursor) = \(at) AND (\(try keyAfter(key))) OR \(cursor) > \(at))"
         }
         return "SELECT \(selectList) FROM \(table) WHERE \(lower) AND \(cursor) <= \(literal(windowEnd)) "
             + "ORDER BY \(([cursor] + keyColumns).joined(separator: ", ")) LIMIT \(limit)"
@@ -68,9 +89,9 @@ public struct SourceQueries: Sendable {
 
     /// A whole-table read for a reload: in key order (so it can resume after `afterKey`), or unordered for a
     /// keyless table; incremental tables only from `since` on.
-    public func reload(afterKey: [String]?, since: SourceTimestamp?) -> String {
+    public func reload(afterKey: [String]?, since: SourceTimestamp?) throws -> String {
         var conditions: [String] = []
-        if let afterKey { conditions.append("(\(keyAfter(afterKey)))") }
+        if let afterKey { conditions.append("(\(try keyAfter(afterKey)))") }
         if let since, let cursor = plan.cursor { conditions.append("\(MariaDBIdentifier.quote(cursor.column)) >= \(literal(since))") }
         var sql = "SELECT \(selectList) FROM \(table)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
@@ -95,12 +116,4 @@ public struct SourceQueries: Sendable {
         plan.cursor.map { cursor in plan.columns.firstIndex { $0.sourceName == cursor.column }! }
     }
 
-    /// A key value from a row, as a literal the source compares exactly like the column.
-    public static func keyLiteral(_ bytes: UnsafeRawBufferPointer, encoding: ValueEncoding) -> String {
-        switch encoding {
-        case .number: String(decoding: bytes, as: UTF8.self)
-        case .bytes, .bits: MariaDBIdentifier.hexLiteral(bytes)
-        default: MariaDBIdentifier.literal(bytes)
-        }
-    }
 }

@@ -26,10 +26,17 @@ public struct TableState: Sendable, Codable {
         return SourceTimestamp(cursorUpdatedAt).map(ScanPosition.from)
     }
 
+    /// A key as stored: a JSON array of its values (see `SourceLiteral`).
+    static func json(_ key: [String]?) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return key.map { String(decoding: try! encoder.encode($0), as: UTF8.self) }
+    }
+
     static let columns = """
-        source_table, target_table, mode, cursor_updated_at, to_json(cursor_key)::text, rows_applied,
+        source_table, target_table, mode, cursor_updated_at, cursor_key::text, rows_applied,
         last_run_at::text, last_success_at::text, last_error, last_error_at::text, refill_reason, full_load_table,
-        to_json(full_load_key)::text, full_load_started_at, invalid_dates_nulled, nul_bytes_removed,
+        full_load_key::text, full_load_started_at, invalid_dates_nulled, nul_bytes_removed,
         invalid_utf8_replaced
         """
 

@@ -74,7 +74,7 @@ public struct TableSync: Sendable {
             if case .after(let after) = position, after >= upper { break }
             logger.info("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
             let (page, rejected) = try await applyPage(
-                queries.page(after: position, through: windowEnd, limit: sync.batchRows), source: source, target: target)
+                try queries.page(after: position, through: windowEnd, limit: sync.batchRows), source: source, target: target)
             if page.rows == 0 {
                 guard windowEnd < upper, let next = try await nextChange(after: windowEnd, through: upper, source) else { break }
                 position = .from(next)
@@ -187,7 +187,7 @@ public struct TableSync: Sendable {
             try await target.run { try writer.beginReload(startedAt: startedAt, on: $0) }
         }
         let since = plan.mode == .incremental ? configuration.sync.initialSyncStart : nil
-        let sql = queries.reload(afterKey: afterKey, since: since)
+        let sql = try queries.reload(afterKey: afterKey, since: since)
         logger.info("Reloading \(plan.sourceName)", metadata: ["sql": "\(sql)"])
 
         var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())

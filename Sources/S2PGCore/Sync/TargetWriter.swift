@@ -122,11 +122,11 @@ struct TargetWriter: Sendable {
     private func checkpoint(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
         try connection.execute(
             """
-            UPDATE \(state.table) SET cursor_updated_at = $2, cursor_key = $3::text[], rows_applied = rows_applied + $4,
+            UPDATE \(state.table) SET cursor_updated_at = $2, cursor_key = $3::jsonb, rows_applied = rows_applied + $4,
                 \(Self.countAssignments(from: 5)), last_run_at = now()
             WHERE source_table = $1
             """,
-            [plan.sourceName, chunk.lastUpdatedAt, chunk.lastKey.map(PostgresArray.literal), String(chunk.rows)]
+            [plan.sourceName, chunk.lastUpdatedAt, TableState.json(chunk.lastKey), String(chunk.rows)]
                 + countParameters(chunk.counts))
     }
 
@@ -194,9 +194,9 @@ struct TargetWriter: Sendable {
     private func recordReloadProgress(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
         try connection.execute(
             """
-            UPDATE \(state.table) SET full_load_key = $2::text[], \(Self.countAssignments(from: 3))
+            UPDATE \(state.table) SET full_load_key = $2::jsonb, \(Self.countAssignments(from: 3))
             WHERE source_table = $1
-            """, [plan.sourceName, chunk.lastKey.map(PostgresArray.literal)] + countParameters(chunk.counts))
+            """, [plan.sourceName, TableState.json(chunk.lastKey)] + countParameters(chunk.counts))
     }
 
     /// Finishes a reload: row ids for a keyless table, the primary key, then one short transaction that drops

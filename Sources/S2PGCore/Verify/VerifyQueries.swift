@@ -27,6 +27,8 @@ public struct VerifyQueries: Sendable {
         switch ValueEncoding(column) {
         case .number:
             if case .interval = column.mapped.postgres { return "CAST(ROUND(TIME_TO_SEC(\(name)) * 1000000) AS CHAR)" }
+            // YEAR prints four digits (`0000`); the mirror's smallint holds the number.
+            if column.sourceType.name == "year" { return "CAST(\(name) + 0 AS CHAR)" }
             return "CAST(\(name) AS CHAR)"
         case .text, .json, .set, .vector:
             let text = column.mapped.read == .spatialAsText ? "ST_AsText(\(name))" : "CAST(\(name) AS CHAR)"
