@@ -10,8 +10,10 @@ extension S2PGCommand {
 
         @OptionGroup var selection: TableSelection
 
+        @OptionGroup var waiting: WaitOption
+
         func run() async throws {
-            try await Sync.pass(options, selection, reload: true)
+            try await Sync.pass(options, selection, command: "full-load", wait: waiting.duration)
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Logging
-import PostgresClient
 import S2PGCore
 
 extension S2PGCommand {
@@ -12,15 +11,15 @@ extension S2PGCommand {
 
         @OptionGroup var selection: TableSelection
 
+        @OptionGroup var waiting: WaitOption
+
         func validate() throws {
             guard !selection.tables.isEmpty else { throw ValidationError("name at least one --table") }
         }
 
         func run() async throws {
-            let configuration = try options.load()
-            let target = try await PostgresConnection.connect(configuration.target.connection)
-            try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: Logger(label: "s2pg"))
-            let reset = try await StateStore(schema: configuration.target.stateSchema).reset(selection.tables, on: target)
+            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"), command: "reset")
+            let reset = try await replicator.reset(selection.tables, wait: waiting.duration)
             for table in selection.tables {
                 print(reset.contains(table) ? "\(table): cursor forgotten; the next sync reloads it" : "\(table): no state (never synced)")
             }

@@ -15,18 +15,20 @@ extension S2PGCommand {
         var interval: Interval = Interval(seconds: 60)
 
         func run() async throws {
-            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
+            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"), command: "run")
             let logger = replicator.logger
             let pause = interval.seconds
             let passes = Task {
                 while !Task.isCancelled {
                     do {
                         let outcomes = try await replicator.sync()
-                        // A table stopped by the signal did not fail: its state is committed.
+                        // A table stopped by the signal did not fail: its state is committed. One another process
+                        // held was skipped, and is tried again next pass.
                         let failed = outcomes.filter {
-                            if case .failure(let error) = $0.result { !(error is CancellationError) } else { false }
+                            if case .failure(let error) = $0.result { !(error is CancellationError) && $0.skipped == nil } else { false }
                         }.map(\.table)
-                        logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)"])
+                        let skipped = outcomes.filter { $0.skipped != nil }.map(\.table)
+                        logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)"])
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {

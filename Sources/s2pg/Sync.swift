@@ -12,13 +12,14 @@ extension S2PGCommand {
         @OptionGroup var selection: TableSelection
 
         func run() async throws {
-            try await Self.pass(options, selection, reload: false)
+            try await Self.pass(options, selection, command: "sync", wait: nil)
         }
 
-        /// One pass and its summary; `full-load` is the same with `reload`.
-        static func pass(_ options: GlobalOptions, _ selection: TableSelection, reload: Bool) async throws {
-            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"))
-            try SyncSummary.print(await replicator.sync(only: selection.tables, reload: reload))
+        /// One pass and its summary; `full-load` is the same with a reload of each table, waiting for the
+        /// tables other processes hold instead of skipping them.
+        static func pass(_ options: GlobalOptions, _ selection: TableSelection, command: String, wait: Duration?) async throws {
+            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"), command: command)
+            try SyncSummary.print(await replicator.sync(only: selection.tables, reload: wait != nil, wait: wait))
         }
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import S2PGCore
 
-/// The per-table summary `sync` and `full-load` print; non-zero exit when a table failed.
+/// The per-table summary `sync` and `full-load` print; non-zero exit when a table failed. A table another
+/// s2pg process was working on is skipped, not failed.
 enum SyncSummary {
     static func print(_ outcomes: [Replicator.Outcome]) throws {
         var failed: [String] = []
+        var skipped: [String] = []
         Swift.print("table                          kind         rows    pages  seconds     rows/s")
         for outcome in outcomes {
             switch outcome.result {
@@ -20,10 +22,16 @@ enum SyncSummary {
                 if result.counts.nulBytesRemoved > 0 { notes.append("\(result.counts.nulBytesRemoved) values lost NUL bytes") }
                 if result.counts.invalidUTF8Replaced > 0 { notes.append("\(result.counts.invalidUTF8Replaced) values had invalid UTF-8 replaced") }
                 Swift.print(line + (notes.isEmpty ? "" : "  (" + notes.joined(separator: ", ") + ")"))
+            case .failure(let held as TableHeld) where outcome.skipped != nil:
+                skipped.append(outcome.table)
+                Swift.print("\(outcome.table.padded(30)) SKIPPED: \(held)")
             case .failure(let error):
                 failed.append(outcome.table)
                 Swift.print("\(outcome.table.padded(30)) FAILED: \(error)")
             }
+        }
+        if !skipped.isEmpty {
+            Swift.print("\(skipped.count) of \(outcomes.count) tables skipped, held by another s2pg process: \(skipped.joined(separator: ", "))")
         }
         if !failed.isEmpty {
             Swift.print("\(failed.count) of \(outcomes.count) tables failed: \(failed.joined(separator: ", "))")

@@ -17,16 +17,34 @@ enum S2PGProcess {
         return folder.appendingPathComponent("s2pg")
     }
 
-    /// Starts `s2pg` in the background, its output discarded; the caller ends it.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    /// Starts `s2pg` in the background, its output and logs appended to `log` (discarded without it); the
+    /// caller ends it.
+    static func start(_ arguments: [String], environment: [String: String] = [:], log: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
+    }
+
+    /// `run` on a thread of its own, so that several can run at once without blocking Swift's cooperative
+    /// pool while they wait.
+    static func runConcurrently(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, environment: environment) })
+            }
+        }
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {

@@ -7,12 +7,16 @@ public struct StatusReport: Sendable, Codable {
         public var state: TableState
         /// Seconds between the cursor and the source's clock now; `nil` when there is no cursor.
         public var lagSeconds: Int?
+        /// The s2pg process working on the table now, if any.
+        public var heldBy: TableLease.Holder?
     }
 
     public var tables: [Table]
 
     /// Each table's lag is measured against the source's clock in its cursor column's zone.
-    public static func make(_ states: [TableState], plans: [TablePlan], configuration: Configuration) async -> StatusReport {
+    public static func make(
+        _ states: [TableState], plans: [TablePlan], holders: [String: TableLease.Holder], configuration: Configuration
+    ) async -> StatusReport {
         let cursors = Dictionary(uniqueKeysWithValues: plans.compactMap { plan in plan.cursor.map { (plan.sourceName, $0) } })
         var clocks: [Bool: SourceTimestamp] = [:]
         if !cursors.isEmpty, states.contains(where: { $0.cursorUpdatedAt != nil }) {
@@ -28,7 +32,7 @@ public struct StatusReport: Sendable, Codable {
             let lag = state.cursorUpdatedAt.flatMap(SourceTimestamp.init).flatMap { cursor in
                 cursors[state.sourceTable].flatMap { clocks[$0.isTimestamp] }?.seconds(since: cursor)
             }
-            return Table(table: state.sourceTable, state: state, lagSeconds: lag)
+            return Table(table: state.sourceTable, state: state, lagSeconds: lag, heldBy: holders[state.sourceTable])
         })
     }
 
@@ -41,6 +45,7 @@ public struct StatusReport: Sendable, Codable {
             lines.append(
                 [entry.table.padded(30), state.mode.padded(12), String(state.rowsApplied).padded(13), cursor.padded(37),
                  lag.padded(9), state.lastSuccessAt ?? "never"].joined(separator: " "))
+            if let holder = entry.heldBy { lines.append("    being worked on by \(holder)") }
             if let error = state.lastError { lines.append("    last error (\(state.lastErrorAt ?? "?")): \(error)") }
             if let reason = state.refillReason { lines.append("    reload pending: \(reason)") }
             if state.fullLoadTable != nil { lines.append("    reload in progress (resumes at the next sync)") }

@@ -3,43 +3,52 @@ import MariaDBClient
 import PostgresClient
 
 /// One pass over the selected tables, `sync.parallel_tables` at a time. A table that fails is recorded and
-/// reported; the others still run.
+/// reported; the others still run. Each table is worked on under its `TableLease`, so two s2pg processes
+/// never work on one table at once.
 public struct Replicator: Sendable {
     public let configuration: Configuration
     public let logger: Logger
+    /// How this process names itself to others in the leases it takes.
+    public let identity: TableLease.Identity
 
-    public init(configuration: Configuration, logger: Logger) {
+    public init(configuration: Configuration, logger: Logger, command: String = "sync") {
         self.configuration = configuration
         self.logger = logger
+        identity = TableLease.Identity(command: command)
     }
 
-    /// One table's outcome.
+    /// One table's outcome. A table another process held is a failure with `TableHeld`.
     public struct Outcome: Sendable {
         public var table: String
         public var result: Result<TableSyncResult, any Error>
+
+        /// Held by another process and not waited for: skipped, not failed.
+        public var skipped: TableHeld? {
+            if case .failure(let held as TableHeld) = result, held.waited == nil { held } else { nil }
+        }
     }
 
-    /// Migrates the state schema, plans the tables (`only` narrows them to those names) and syncs them.
-    /// Throws only for what stops every table (unreachable databases, bad configuration).
-    public func sync(only: [String] = [], reload: Bool = false) async throws -> [Outcome] {
+    /// Plans the tables (`only` narrows them to those names), migrates the state schema and syncs them; with
+    /// `reload`, each table's cursor is forgotten first, under its lease. A table another process holds is
+    /// waited for up to `wait`, or skipped when `wait` is `nil`. The configuration and table names are
+    /// checked against the source before anything is written to the target. Throws only for what stops
+    /// every table (unreachable databases, bad configuration).
+    public func sync(only: [String] = [], reload: Bool = false, wait: Duration? = nil) async throws -> [Outcome] {
         let configuration = configuration
         let sources = ConnectionPool { try await MariaDBConnection.connect(configuration.source.connection) }
         let targets = ConnectionPool { try await PostgresConnection.connect(configuration.target.connection) }
-        let target = try await targets.take()
-        try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: logger)
         let source = try await sources.take()
         let plans = try Self.select(only, from: try await Discovery.plans(configuration, source: source, logger: logger), configuration)
         await sources.giveBack(source)
-        if reload {
-            try await StateStore(schema: configuration.target.stateSchema).reset(plans.map(\.sourceName), on: target)
-        }
+        let target = try await targets.take()
+        try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: logger)
         await targets.giveBack(target)
         var outcomes: [Outcome] = []
         var pending = plans.makeIterator()
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             func startNext() {
                 guard let plan = pending.next() else { return }
-                group.addTask { await self.sync(plan, sources: sources, targets: targets) }
+                group.addTask { await self.sync(plan, reload: reload, wait: wait, sources: sources, targets: targets) }
             }
             for _ in 0..<configuration.sync.parallelTables { startNext() }
             while let outcome = try await group.next() {
@@ -48,6 +57,22 @@ public struct Replicator: Sendable {
             }
         }
         return outcomes.sorted { $0.table < $1.table }
+    }
+
+    /// Forgets the cursors of `tables`, each under its lease (waiting up to `wait` for another process to
+    /// finish with it), so their next sync reloads them. Returns the tables that had state.
+    public func reset(_ tables: [String], wait: Duration) async throws -> [String] {
+        let target = try await PostgresConnection.connect(configuration.target.connection)
+        let schema = configuration.target.stateSchema
+        try await Migrator(schema: schema).migrate(target, logger: logger)
+        var reset: [String] = []
+        for table in tables {
+            let lease = TableLease(schema: schema, table: table)
+            try await lease.acquire(as: identity, on: target, wait: wait)
+            reset += try await StateStore(schema: schema).reset([table], on: target)
+            try await lease.release(on: target)
+        }
+        return reset
     }
 
     /// The plans of the selected tables; `only` must name selected tables.
@@ -66,14 +91,30 @@ public struct Replicator: Sendable {
     }
 
     private func sync(
-        _ plan: TablePlan, sources: ConnectionPool<MariaDBConnection>, targets: ConnectionPool<PostgresConnection>
+        _ plan: TablePlan, reload: Bool, wait: Duration?, sources: ConnectionPool<MariaDBConnection>,
+        targets: ConnectionPool<PostgresConnection>
     ) async -> Outcome {
+        let store = StateStore(schema: configuration.target.stateSchema)
+        let lease = TableLease(schema: store.schema, table: plan.sourceName)
+        let tableTarget: PostgresConnection
         do {
+            tableTarget = try await targets.take()
+            try await lease.acquire(as: identity, on: tableTarget, wait: wait)
+        } catch {
+            if let held = error as? TableHeld {
+                logger.warning("\(held)", metadata: ["table.name": "\(plan.sourceName)"])
+            } else {
+                logger.error("table failed: \(error)", metadata: ["table.name": "\(plan.sourceName)"])
+            }
+            return Outcome(table: plan.sourceName, result: .failure(error))
+        }
+        do {
+            if reload { try await store.reset([plan.sourceName], on: tableTarget) }
             let source = try await sources.take()
-            let tableTarget = try await targets.take()
             let result = try await TableSync(plan: plan, configuration: configuration, logger: logger)
                 .run(source: source, target: tableTarget)
             await sources.giveBack(source)
+            try await lease.release(on: tableTarget)
             await targets.giveBack(tableTarget)
             var metadata: Logger.Metadata = [
                 "table.name": "\(plan.sourceName)", "sync.kind": "\(result.kind.rawValue)", "rows": "\(result.rows)",
@@ -85,14 +126,19 @@ public struct Replicator: Sendable {
             logger.info("table synced", metadata: metadata)
             return Outcome(table: plan.sourceName, result: .success(result))
         } catch is CancellationError {
-            // Stopped between pages (s2pg run got a signal): the state is committed, nothing failed.
+            // Stopped between pages (s2pg run got a signal): the state is committed, nothing failed. The
+            // connection is dropped, and the lease with it.
             logger.notice("stopped", metadata: ["table.name": "\(plan.sourceName)"])
             return Outcome(table: plan.sourceName, result: .failure(CancellationError()))
         } catch {
             logger.error("table failed: \(error)", metadata: ["table.name": "\(plan.sourceName)"])
-            // On a connection of its own: the table's may be in a failed transaction.
-            if let target = try? await targets.take(),
-                (try? await StateStore(schema: configuration.target.stateSchema).recordError("\(error)", for: plan.sourceName, on: target)) != nil
+            // Still under the lease, after whatever transaction the failure left open; a connection that is
+            // broken has lost the lease with it, and the error is recorded on a new one. Either way the
+            // table's connection is not reused.
+            _ = try? await tableTarget.execute("ROLLBACK")
+            if (try? await store.recordError("\(error)", for: plan.sourceName, on: tableTarget)) == nil,
+                let target = try? await targets.take(),
+                (try? await store.recordError("\(error)", for: plan.sourceName, on: target)) != nil
             {
                 await targets.giveBack(target)
             }

@@ -217,7 +217,20 @@ struct TargetWriter: Sendable {
                 "ALTER TABLE \(qualifiedLoadTable) ALTER COLUMN \(PostgresIdentifier.quote(TablePlan.rowIDColumn)) SET NOT NULL")
         }
         let loadKey = PostgresIdentifier.quote(TargetName.for(loadTable + "_pkey"))
-        try connection.execute("ALTER TABLE \(qualifiedLoadTable) ADD CONSTRAINT \(loadKey) PRIMARY KEY (\(keyList))")
+        let keyed = Result { () throws(PostgresError) in
+            try connection.execute("ALTER TABLE \(qualifiedLoadTable) ADD CONSTRAINT \(loadKey) PRIMARY KEY (\(keyList))")
+        }
+        if case .failure(let error) = keyed {
+            guard error.isDataError else { throw error }
+            // Rows that cannot be keyed (duplicates) would meet a resumed reload again: the next sync starts
+            // it over instead. The server's DETAIL names the duplicated key's values and is left out.
+            try restartReload(
+                because: "the previous reload could not be finished, its primary key could not be built (\(error.message)); starting it over",
+                on: connection)
+            throw S2PGError(
+                code: .state,
+                message: "table \(plan.sourceName): the reloaded rows could not be given their primary key (\(error.message)); the next sync starts the reload over")
+        }
         return try connection.transaction { connection in
             try connection.execute("DROP TABLE IF EXISTS \(plan.qualifiedTargetName)")
             try connection.execute("ALTER TABLE \(qualifiedLoadTable) RENAME TO \(PostgresIdentifier.quote(plan.targetName))")
@@ -232,6 +245,19 @@ struct TargetWriter: Sendable {
                 WHERE source_table = $1
                 """, [plan.sourceName, cursor, String(count)])
             return count
+        }
+    }
+
+    /// Drops the load table and has the next sync start the reload from scratch, saying why.
+    private func restartReload(because reason: String, on connection: isolated PostgresConnection) throws {
+        try connection.transaction { connection in
+            try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
+            try connection.execute(
+                """
+                UPDATE \(state.table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
+                    refill_reason = $2
+                WHERE source_table = $1
+                """, [plan.sourceName, reason])
         }
     }
 
