@@ -59,7 +59,7 @@ mariadb_up() {
   fi
   mariadbd --no-defaults --datadir="$home/data" --user=mysql --bind-address=127.0.0.1 --port="$MARIADB_PORT" \
     --socket="$home/mariadb.sock" --pid-file="$home/mariadbd.pid" --log-error="$home/error.log" \
-    --skip-name-resolve --innodb-buffer-pool-size=512M --max-allowed-packet=256M \
+    --skip-name-resolve --innodb-buffer-pool-size=512M --max-allowed-packet=256M --max-connections=500 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >/dev/null 2>&1 &
   for _ in $(seq 1 120); do
     mariadb_root -e 'SELECT 1' >/dev/null 2>&1 && break

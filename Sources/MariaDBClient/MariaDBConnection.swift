@@ -150,7 +150,7 @@ public actor MariaDBConnection {
             }
         }
         if mysql_errno(handle) != 0 {
-            throw error(.stream, sql: sql)
+            throw streamError(sql: sql)
         }
         return columns
     }
@@ -180,6 +180,19 @@ public actor MariaDBConnection {
             utf8.withMemoryRebound(to: CChar.self) { mysql_real_query(handle, $0.baseAddress, UInt($0.count)) }
         } ?? mysql_real_query(handle, sql, UInt(sql.utf8.count))
         if status != 0 { throw error(.query, sql: sql) }
+    }
+
+    /// Connector/C reports a connection cut mid-result as whatever its last read met: "Lost connection"
+    /// (2013), "server has gone away" (2006), or over TLS "TLS/SSL error: unexpected eof" (2026), which reads
+    /// like a TLS problem. Each is reported as what it is.
+    private func streamError(sql: String) -> MariaDBError {
+        var failure = error(.stream, sql: sql)
+        if [2006, 2013, 2026, 2055].contains(failure.errorNumber) {
+            failure.code = .connectionLost
+            failure.message = "the connection was closed while a result was being read (by the server, e.g. a KILL or a "
+                + "restart, or by the network); the client library said: \(failure.message)"
+        }
+        return failure
     }
 
     private func error(_ code: MariaDBError.Code, prefix: String? = nil, sql: String? = nil) -> MariaDBError {

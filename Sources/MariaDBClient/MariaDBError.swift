@@ -2,9 +2,9 @@ import ClientSupport
 
 /// An error from the MariaDB/SingleStore side.
 ///
-/// It carries the server's error number and SQLSTATE, the message and the SQL that failed, never bound
-/// values or passwords: s2pg sends no password in SQL, and the server's "Access denied" message only says
-/// whether one was used.
+/// It carries the server's error number and SQLSTATE, the message and the SQL that failed with its literals
+/// (cursor and key values) redacted, never passwords: s2pg sends no password in SQL, and the server's
+/// "Access denied" message only says whether one was used.
 public struct MariaDBError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, in the broad sense a caller can act on.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -20,6 +20,8 @@ public struct MariaDBError: Error, CustomStringConvertible, Sendable {
         public static let query = Code("query")
         /// The connection failed while a result was being streamed.
         public static let stream = Code("stream")
+        /// The connection was cut (the server's `KILL`, a restart, the network) while a result was streamed.
+        public static let connectionLost = Code("connection lost")
     }
 
     public var code: Code
@@ -50,7 +52,7 @@ public struct MariaDBError: Error, CustomStringConvertible, Sendable {
         text += ": "
         if errorNumber != 0 { text += "ERROR \(errorNumber) (\(sqlState)): " }
         text += message
-        if let sql { text += "\n  in SQL: \(sql.abbreviatedSQL)" }
+        if let sql { text += "\n  in SQL: \(sql.redactedSQL(backslashEscapes: true).abbreviatedSQL)" }
         return text
     }
 }

@@ -25,7 +25,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// SQLSTATE (`23505`, `42P01`, ...), or empty when the error is the client's.
     public var sqlState: String
     public var message: String
-    /// The server's DETAIL and HINT fields, when it sent them.
+    /// The server's DETAIL and HINT fields, when it sent them. DETAIL is left out of `description`: it often
+    /// quotes row values (`Key (id)=(42) already exists`, `Failing row contains (...)`).
     public var detail: String?
     public var hint: String?
     /// `host:port` of the server, when known.
@@ -52,7 +53,6 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         text += ": "
         if !sqlState.isEmpty { text += "ERROR \(sqlState): " }
         text += message
-        if let detail { text += "\n  DETAIL: \(detail)" }
         if let hint { text += "\n  HINT: \(hint)" }
         if let sql { text += "\n  in SQL: \(sql.abbreviatedSQL)" }
         return text

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import PostgresClient
 import S2PGCore
 
 extension S2PGCommand {
@@ -21,6 +22,12 @@ extension S2PGCommand {
                 let report = try await verifier.verify(plan)
                 print(report.summary)
                 if !report.isEqual { different += 1 }
+            }
+            // Mirrors kept for tables the source no longer has: nothing to compare them with.
+            let target = try await PostgresConnection.connect(configuration.target.connection)
+            for state in try await StateStore(schema: configuration.target.stateSchema).all(on: target)
+            where selection.tables.isEmpty || selection.tables.contains(state.sourceTable) {
+                if let since = state.sourceMissingSince { print("\(state.sourceTable): source table missing since \(since): mirror kept, not compared") }
             }
             if different > 0 {
                 print("\(different) of \(plans.count) tables differ")

@@ -120,7 +120,7 @@ struct CatalogTests {
             defer { try? FileManager.default.removeItem(at: file) }
             let environment = ["S2PG_SOURCE_PASSWORD": source.password!]
 
-            let text = try S2PGProcess.run(["discover", "--config", file.path], environment: environment)
+            let text = try await S2PGProcess.run(["discover", "--config", file.path], environment: environment)
             #expect(text.status == 0, "\(text.error)")
             #expect(text.output.contains("line_items → public.line_items  incremental by updated_at, key (order_id, line) from primary key"))
             #expect(text.output.contains("page_views → public.page_views  full (no updated_at column), key (_s2pg_row_id) from synthetic row id"))
@@ -128,7 +128,7 @@ struct CatalogTests {
             #expect(text.output.contains("8 tables: 5 incremental, 3 full"))
             #expect(!text.output.contains(source.password!) && !text.error.contains(source.password!))
 
-            let report = try S2PGProcess.run(["discover", "--json", "--config", file.path], environment: environment)
+            let report = try await S2PGProcess.run(["discover", "--json", "--config", file.path], environment: environment)
             #expect(report.status == 0, "\(report.error)")
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase

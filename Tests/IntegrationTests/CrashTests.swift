@@ -37,7 +37,7 @@ struct CrashTests {
             return value != nil && value != "{}"
         }
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        await S2PGProcess.waitForExit(process)
         return process
     }
 
@@ -143,7 +143,7 @@ struct RunTests {
             try await CrashTests.waitUntil { try await fixture.mirror("SELECT count(*)::text FROM ticks") == [["2"]] }
             kill(process.processIdentifier, SIGTERM)
             let stopped = ContinuousClock.now
-            process.waitUntilExit()
+            await S2PGProcess.waitForExit(process)
             #expect(ContinuousClock.now - stopped < .seconds(10))
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 0)

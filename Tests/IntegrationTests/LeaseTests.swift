@@ -39,32 +39,32 @@ struct LeaseTests {
             let (file, environment) = try fixture.configurationFile()
             defer { try? FileManager.default.removeItem(at: file) }
 
-            let sync = try S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+            let sync = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             #expect(sync.status == 0, "\(sync.output)\(sync.error)")
             #expect(sync.output.contains("SKIPPED: table a is held by \(me)"), "\(sync.output)")
             #expect(sync.output.contains("1 of 2 tables skipped, held by another s2pg process: a"))
             #expect(try await fixture.mirror("SELECT count(*)::text FROM a") == [["1"]])
             #expect(try await fixture.mirror("SELECT count(*)::text FROM b") == [["2"]])
 
-            let status = try S2PGProcess.run(["status", "--config", file.path], environment: environment)
+            let status = try await S2PGProcess.run(["status", "--config", file.path], environment: environment)
             #expect(status.output.contains("being worked on by \(me)"), "\(status.output)")
 
             let started = ContinuousClock.now
-            let fullLoad = try S2PGProcess.run(["full-load", "--table", "a", "--wait", "1", "--config", file.path], environment: environment)
+            let fullLoad = try await S2PGProcess.run(["full-load", "--table", "a", "--wait", "1", "--config", file.path], environment: environment)
             #expect(ContinuousClock.now - started >= .seconds(1))
             #expect(fullLoad.status != 0)
             #expect(fullLoad.output.contains("table a is held by \(me)"), "\(fullLoad.output)")
             #expect(fullLoad.output.contains("gave up after 1 s (--wait)"))
-            let reset = try S2PGProcess.run(["reset", "--table", "a", "--wait", "1", "--config", file.path], environment: environment)
+            let reset = try await S2PGProcess.run(["reset", "--table", "a", "--wait", "1", "--config", file.path], environment: environment)
             #expect(reset.status != 0)
             #expect(reset.error.contains("gave up after 1 s (--wait)"), "\(reset.error)")
             #expect(try await fixture.state("a").lastSuccessAt != nil)
 
             // Given back: the next full-load takes it at once.
             try await lease.release(on: holder)
-            let status2 = try S2PGProcess.run(["status", "--config", file.path], environment: environment)
+            let status2 = try await S2PGProcess.run(["status", "--config", file.path], environment: environment)
             #expect(!status2.output.contains("being worked on"))
-            let loaded = try S2PGProcess.run(["full-load", "--table", "a", "--config", file.path], environment: environment)
+            let loaded = try await S2PGProcess.run(["full-load", "--table", "a", "--config", file.path], environment: environment)
             #expect(loaded.status == 0, "\(loaded.output)\(loaded.error)")
             #expect(try await fixture.verify("a").isEqual)
         }
@@ -76,8 +76,8 @@ struct LeaseTests {
             try await CrashTests.createBig(fixture)
             let (file, environment) = try fixture.configurationFile()
             defer { try? FileManager.default.removeItem(at: file) }
-            async let first = S2PGProcess.runConcurrently(["sync", "--config", file.path], environment: environment)
-            async let second = S2PGProcess.runConcurrently(["sync", "--config", file.path], environment: environment)
+            async let first = S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+            async let second = S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             let outcomes = try await [first, second]
             #expect(outcomes.allSatisfy { $0.status == 0 }, "\(outcomes.map { $0.output + $0.error })")
             let skipped = outcomes.filter { $0.output.contains("SKIPPED: table big is held by s2pg sync (pid ") }
@@ -104,20 +104,20 @@ struct LeaseTests {
             try await CrashTests.waitUntil { try await Self.stateColumn(fixture, "full_load_key") != nil }
 
             // Mid-reload, a manual sync: `big` skipped, naming run; `small` is free or already done.
-            let sync = try await S2PGProcess.runConcurrently(["sync", "--config", file.path], environment: environment)
+            let sync = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             #expect(sync.status == 0, "\(sync.output)\(sync.error)")
             #expect(sync.output.contains("SKIPPED: table big is held by s2pg run (pid \(run.processIdentifier) on "), "\(sync.output)")
 
             // Still mid-reload (or just after), a full-load of it waits for run, then reloads it from scratch.
             try await fixture.source.execute("UPDATE big SET payload = 'v2' WHERE id <= 10")
-            let fullLoad = try await S2PGProcess.runConcurrently(
+            let fullLoad = try await S2PGProcess.run(
                 ["full-load", "--table", "big", "--wait", "120", "--config", file.path], environment: environment)
             #expect(fullLoad.status == 0, "\(fullLoad.output)\(fullLoad.error)")
             #expect(fullLoad.output.contains("big                            reload"), "\(fullLoad.output)")
             #expect(try await fixture.mirror("SELECT count(*)::text FROM big WHERE payload = 'v2'") == [["10"]])
 
             kill(run.processIdentifier, SIGTERM)
-            run.waitUntilExit()
+            await S2PGProcess.waitForExit(run)
             #expect(run.terminationStatus == 0)
             #expect(try await Self.counts(fixture) == [[String(CrashTests.rows), String(CrashTests.rows)]])
             #expect(try await fixture.verify("big").isEqual)
@@ -135,11 +135,11 @@ struct LeaseTests {
             let (file, environment) = try fixture.configurationFile()
             defer { try? FileManager.default.removeItem(at: file) }
             // The server notices the dead client within moments; until then the table is skipped.
-            var rerun = try S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+            var rerun = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             let deadline = ContinuousClock.now + .seconds(10)
             while rerun.output.contains("SKIPPED"), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
-                rerun = try S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+                rerun = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             }
             #expect(rerun.status == 0, "\(rerun.output)\(rerun.error)")
             #expect(rerun.output.contains("big                            reload"), "\(rerun.output)")
@@ -159,7 +159,7 @@ struct LeaseTests {
             let (file, environment) = try fixture.configurationFile()
             defer { try? FileManager.default.removeItem(at: file) }
 
-            let broken = try S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+            let broken = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             #expect(broken.status != 0)
             #expect(broken.output.contains("the reloaded rows could not be given their primary key"), "\(broken.output)")
             #expect(broken.output.contains("the next sync starts the reload over"))
@@ -167,7 +167,7 @@ struct LeaseTests {
             #expect(state.lastError?.contains("Key (id)") == false)
             #expect(state.fullLoadTable == nil)
 
-            let again = try S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+            let again = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             #expect(again.status == 0, "\(again.output)\(again.error)")
             #expect(again.error.contains("reloading: the previous reload could not be finished"), "\(again.error)")
             #expect(try await Self.counts(fixture) == [[String(CrashTests.rows), String(CrashTests.rows)]])

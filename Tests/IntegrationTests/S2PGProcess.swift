@@ -37,17 +37,27 @@ enum S2PGProcess {
         return process
     }
 
-    /// `run` on a thread of its own, so that several can run at once without blocking Swift's cooperative
-    /// pool while they wait.
-    static func runConcurrently(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+    /// Runs `s2pg` to its end on a thread of its own, so that waiting for it never blocks Swift's cooperative
+    /// pool (two threads here), which every other test running at the same time needs.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try run(arguments, environment: environment) })
+                continuation.resume(with: Result { try runBlocking(arguments, environment: environment) })
             }
         }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    /// Waits on a thread of its own for a process `start` started.
+    static func waitForExit(_ process: Process) async {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -45,8 +45,8 @@ struct SyncFixture: Sendable {
     }
 
     /// Rows of the mirror, as PostgreSQL prints them.
-    func mirror(_ sql: String) async throws -> [[String?]] {
-        try await target.execute(sql).rows
+    func mirror(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
+        try await target.execute(sql, parameters).rows
     }
 
     func state(_ table: String) async throws -> TableState {

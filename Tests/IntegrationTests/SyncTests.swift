@@ -333,18 +333,18 @@ struct SyncTests {
             try await fixture.source.execute("INSERT INTO good VALUES (2, 2)")
             let (file, environment) = try fixture.configurationFile()
             defer { try? FileManager.default.removeItem(at: file) }
-            let run = try S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+            let run = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
             #expect(run.status != 0)
             #expect(run.output.contains("1 of 2 tables failed: bad"))
             #expect(run.output.contains("s2pg full-load --table bad"))
             #expect(try await fixture.mirror("SELECT count(*)::text FROM good") == [["2"]])
             #expect(try await fixture.state("bad").lastError?.contains("s2pg full-load --table bad") == true)
 
-            let status = try S2PGProcess.run(["status", "--config", file.path], environment: environment)
+            let status = try await S2PGProcess.run(["status", "--config", file.path], environment: environment)
             #expect(status.status == 0)
             #expect(status.output.contains("last error"))
 
-            let fix = try S2PGProcess.run(["full-load", "--table", "bad", "--config", file.path], environment: environment)
+            let fix = try await S2PGProcess.run(["full-load", "--table", "bad", "--config", file.path], environment: environment)
             #expect(fix.status == 0, "\(fix.output)\(fix.error)")
             #expect(try await fixture.verify("bad").isEqual)
         }

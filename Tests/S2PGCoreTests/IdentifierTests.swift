@@ -26,3 +26,18 @@ struct IdentifierTests {
         #expect(MariaDBIdentifier.quote(name) == quoted)
     }
 }
+
+@Suite("SQL in errors")
+struct RedactedSQLTests {
+    @Test(
+        "literals are redacted, names and the statement's shape kept",
+        arguments: [
+            ("SELECT `a'1` FROM `t` WHERE `k` > 'sec''ret\\'s' AND `b` = X'00ff' LIMIT 10000",
+             "SELECT `a'1` FROM `t` WHERE `k` > ? AND `b` = ? LIMIT ?"),
+            ("SELECT * FROM t2 WHERE (`id` = -42 OR `x1` > 1.5e-3) AND c = _utf8mb4'v'", "SELECT * FROM t2 WHERE (`id` = -? OR `x1` > ?) AND c = ?"),
+            ("SELECT `we``ird` FROM `t` WHERE `d` >= '2025-10-01 00:00:00.000000'", "SELECT `we``ird` FROM `t` WHERE `d` >= ?"),
+        ])
+    func redacted(_ sql: String, _ expected: String) {
+        #expect(sql.redactedSQL(backslashEscapes: true) == expected)
+    }
+}

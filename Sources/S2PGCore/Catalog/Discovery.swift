@@ -8,11 +8,18 @@ public enum Discovery {
     }
 
     static func plans(_ configuration: Configuration, source connection: MariaDBConnection, logger: Logger) async throws -> [TablePlan] {
+        try await discover(configuration, source: connection, logger: logger).plans
+    }
+
+    /// The plans of the selected tables, and the names of every table the source has.
+    static func discover(
+        _ configuration: Configuration, source connection: MariaDBConnection, logger: Logger
+    ) async throws -> (plans: [TablePlan], sourceTables: [String]) {
         let catalog = try await SourceCatalog.load(from: connection)
         let plans = try TablePlanner(sync: configuration.sync, targetSchema: configuration.target.schema).plan(catalog)
         for plan in plans {
             for warning in plan.warnings { logger.warning("\(warning)", metadata: ["table.name": "\(plan.sourceName)"]) }
         }
-        return plans
+        return (plans, catalog.tables.map(\.name))
     }
 }

@@ -45,6 +45,7 @@ public struct StatusReport: Sendable, Codable {
             lines.append(
                 [entry.table.padded(30), state.mode.padded(12), String(state.rowsApplied).padded(13), cursor.padded(37),
                  lag.padded(9), state.lastSuccessAt ?? "never"].joined(separator: " "))
+            if let since = state.sourceMissingSince { lines.append("    source table missing since \(since): mirror kept, not synced") }
             if let holder = entry.heldBy { lines.append("    being worked on by \(holder)") }
             if let error = state.lastError { lines.append("    last error (\(state.lastErrorAt ?? "?")): \(error)") }
             if let reason = state.refillReason { lines.append("    reload pending: \(reason)") }

@@ -38,10 +38,17 @@ public struct Replicator: Sendable {
         let sources = ConnectionPool { try await MariaDBConnection.connect(configuration.source.connection) }
         let targets = ConnectionPool { try await PostgresConnection.connect(configuration.target.connection) }
         let source = try await sources.take()
-        let plans = try Self.select(only, from: try await Discovery.plans(configuration, source: source, logger: logger), configuration)
+        let discovered = try await Discovery.discover(configuration, source: source, logger: logger)
+        let plans = try Self.select(only, from: discovered.plans, configuration)
         await sources.giveBack(source)
         let target = try await targets.take()
         try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: logger)
+        let store = StateStore(schema: configuration.target.stateSchema)
+        for (table, since) in try await store.recordMissing(present: discovered.sourceTables, on: target) {
+            logger.warning(
+                "source table \(table) is missing since \(since) (dropped or renamed): its mirror is kept as it was and no longer synced",
+                metadata: ["table.name": "\(table)"])
+        }
         await targets.giveBack(target)
         var outcomes: [Outcome] = []
         var pending = plans.makeIterator()
@@ -132,6 +139,9 @@ public struct Replicator: Sendable {
             return Outcome(table: plan.sourceName, result: .failure(CancellationError()))
         } catch {
             logger.error("table failed: \(error)", metadata: ["table.name": "\(plan.sourceName)"])
+            if let detail = (error as? PostgresError)?.detail {
+                logger.debug("PostgreSQL's detail: \(detail)", metadata: ["table.name": "\(plan.sourceName)"])
+            }
             // Still under the lease, after whatever transaction the failure left open; a connection that is
             // broken has lost the lease with it, and the error is recorded on a new one. Either way the
             // table's connection is not reused.

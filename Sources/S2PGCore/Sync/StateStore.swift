@@ -16,7 +16,9 @@ public struct StateStore: Sendable {
             .rows.first.map(TableState.init)
     }
 
+    /// Every table's state; none before the state schema was first created.
     public func all(on connection: PostgresConnection) async throws -> [TableState] {
+        guard try await connection.execute("SELECT to_regclass($1) IS NOT NULL", [table]).rows[0][0] == "t" else { return [] }
         let sql = "SELECT \(TableState.columns) FROM \(table) ORDER BY source_table"
         return try await connection.execute(sql).rows.map(TableState.init)
     }
@@ -25,6 +27,20 @@ public struct StateStore: Sendable {
         try await connection.execute(
             "UPDATE \(table) SET last_error = $2, last_error_at = now(), last_run_at = now() WHERE source_table = $1",
             [sourceTable, message])
+    }
+
+    /// Records which tables with state the source no longer has (of all its tables, `present`), and that
+    /// those it has again are back. Returns the missing ones with the time they were first found missing.
+    public func recordMissing(present: [String], on connection: PostgresConnection) async throws -> [(table: String, since: String)] {
+        let present = PostgresArray.literal(present)
+        try await connection.execute(
+            """
+            UPDATE \(table) SET source_missing_since = CASE WHEN source_table = ANY ($1::text[]) THEN NULL ELSE now() END
+            WHERE (source_table = ANY ($1::text[])) = (source_missing_since IS NOT NULL)
+            """, [present])
+        return try await connection.execute(
+            "SELECT source_table, source_missing_since::text FROM \(table) WHERE source_missing_since IS NOT NULL ORDER BY 1"
+        ).rows.map { ($0[0]!, $0[1]!) }
     }
 
     /// Forgets the cursors of `tables` (and any reload in progress), so their next sync reloads them.

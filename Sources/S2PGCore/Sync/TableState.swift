@@ -18,6 +18,8 @@ public struct TableState: Sendable, Codable {
     public var fullLoadKey: [String]?
     public var fullLoadStartedAt: String?
     public var counts: ValuePolicyCounts
+    /// When the source table was first found missing (dropped or renamed); `nil` while it exists.
+    public var sourceMissingSince: String?
 
     /// Where an incremental read resumes; `nil` before the first load.
     public var position: ScanPosition? {
@@ -37,7 +39,7 @@ public struct TableState: Sendable, Codable {
         source_table, target_table, mode, cursor_updated_at, cursor_key::text, rows_applied,
         last_run_at::text, last_success_at::text, last_error, last_error_at::text, refill_reason, full_load_table,
         full_load_key::text, full_load_started_at, invalid_dates_nulled, nul_bytes_removed,
-        invalid_utf8_replaced
+        invalid_utf8_replaced, source_missing_since::text
         """
 
     init(row: [String?]) {
@@ -62,5 +64,6 @@ public struct TableState: Sendable, Codable {
         counts.invalidDatesNulled = Int(row[14]!) ?? 0
         counts.nulBytesRemoved = Int(row[15]!) ?? 0
         counts.invalidUTF8Replaced = Int(row[16]!) ?? 0
+        sourceMissingSince = row[17]
     }
 }

@@ -85,9 +85,9 @@ public struct TableSync: Sendable {
             result.pages += 1
             result.counts += page.counts
             position = .afterRow(updatedAt: page.lastUpdatedAt!, key: page.lastKey!)
-            logger.info(
-                "Fetched and upserted \(page.rows) rows; checkpoint saved",
-                metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)", "cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
+            // The key is row data: at debug only.
+            logger.info("Fetched and upserted \(page.rows) rows; checkpoint saved", metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)"])
+            logger.debug("checkpoint", metadata: ["cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
             if page.rows < sync.batchRows {
                 if windowEnd >= upper { break }
                 position = .after(windowEnd)
@@ -176,7 +176,8 @@ public struct TableSync: Sendable {
         if resuming {
             startedAt = state.fullLoadStartedAt
             afterKey = state.fullLoadKey
-            logger.info("resuming the reload after key \(afterKey?.joined(separator: ", ") ?? "(start)")")
+            logger.info("resuming the reload where it stopped")
+            logger.debug("resuming after key \(afterKey?.joined(separator: ", ") ?? "(start)")")
         } else {
             // The clock before the first row is read: the incremental cursor once the reload is in place.
             if let cursor = plan.cursor {
@@ -188,7 +189,8 @@ public struct TableSync: Sendable {
         }
         let since = plan.mode == .incremental ? configuration.sync.initialSyncStart : nil
         let sql = try queries.reload(afterKey: afterKey, since: since)
-        logger.info("Reloading \(plan.sourceName)", metadata: ["sql": "\(sql)"])
+        logger.info("Reloading \(plan.sourceName)")
+        logger.debug("reload query", metadata: ["sql": "\(sql)"])
 
         var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
         try await reader.read(sql, from: source, chunkRows: configuration.sync.batchRows, numbered: false) { chunk in

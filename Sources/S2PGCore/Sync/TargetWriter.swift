@@ -147,15 +147,17 @@ struct TargetWriter: Sendable {
     private var qualifiedLoadTable: String { PostgresIdentifier.qualified(plan.targetSchema, loadTable) }
 
     /// Starts a reload from scratch: a fresh load table without its primary key (added after the data, which
-    /// is faster), recorded in the state with the source clock it started at.
+    /// is faster), recorded in the state with the source clock it started at. Columns the mirror keeps after
+    /// they were dropped at the source are in it too, filled from the mirror when the reload finishes.
     func beginReload(startedAt: String?, on connection: isolated PostgresConnection) throws {
         try connection.transaction { connection in
             try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
+            let kept = try keptColumns(of: plan.targetName, on: connection).map { "\(PostgresIdentifier.quote($0.name)) \($0.type)" }
             let definitions = plan.targetColumns.map { column in
                 column.name == TablePlan.rowIDColumn
                     ? "\(PostgresIdentifier.quote(column.name)) text"
                     : plan.columnDefinition(column.name)
-            }
+            } + kept
             try connection.execute(
                 "CREATE TABLE \(qualifiedLoadTable) (\(definitions.joined(separator: ", ")))\(plan.storageParameters)")
             try connection.execute(
@@ -216,6 +218,7 @@ struct TargetWriter: Sendable {
             try connection.execute(
                 "ALTER TABLE \(qualifiedLoadTable) ALTER COLUMN \(PostgresIdentifier.quote(TablePlan.rowIDColumn)) SET NOT NULL")
         }
+        try carryKeptColumns(on: connection)
         let loadKey = PostgresIdentifier.quote(TargetName.for(loadTable + "_pkey"))
         let keyed = Result { () throws(PostgresError) in
             try connection.execute("ALTER TABLE \(qualifiedLoadTable) ADD CONSTRAINT \(loadKey) PRIMARY KEY (\(keyList))")
@@ -246,6 +249,27 @@ struct TargetWriter: Sendable {
                 """, [plan.sourceName, cursor, String(count)])
             return count
         }
+    }
+
+    /// Columns of `table` (the mirror, or the load table) that the source no longer has.
+    private func keptColumns(of table: String, on connection: isolated PostgresConnection) throws -> [(name: String, type: PostgresType)] {
+        let planned = Set(plan.targetColumns.map(\.name))
+        return try TargetTableShape.read(schema: plan.targetSchema, table: table, on: connection)?.columns
+            .filter { !planned.contains($0.name) } ?? []
+    }
+
+    /// Copies the kept columns' values from the mirror into the load table, row by key: a column dropped at
+    /// the source keeps its values through a reload. (A keyless table's row ids change with its columns,
+    /// so there they start out empty.)
+    private func carryKeptColumns(on connection: isolated PostgresConnection) throws {
+        let kept = try keptColumns(of: loadTable, on: connection).map { PostgresIdentifier.quote($0.name) }
+        guard !kept.isEmpty else { return }
+        let keys = plan.targetKey.map(PostgresIdentifier.quote)
+        try connection.execute(
+            """
+            UPDATE \(qualifiedLoadTable) AS l SET \(kept.map { "\($0) = m.\($0)" }.joined(separator: ", "))
+            FROM \(plan.qualifiedTargetName) AS m WHERE \(keys.map { "l.\($0) = m.\($0)" }.joined(separator: " AND "))
+            """)
     }
 
     /// Drops the load table and has the next sync start the reload from scratch, saying why.
