@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # s2pg's benchmark: the raw pipeline (mariadb | psql COPY) against s2pg on the same machine, same run.
 #   scripts/bench.sh [rows]      (default 1000000; S2PG_BENCH_RUNS timed runs each, default 5)
-# Prints wall seconds (median), rows/s, the ratio to the raw pipeline, peak RSS and CPU seconds.
+# Prints wall seconds (median), rows/s, the ratio to the raw pipeline, peak RSS and CPU seconds; then the
+# peak RSS of s2pg on single large rows (a 64 MiB value, a 200 MiB row) against its goal, 64 MiB + 2x the row.
+#   S2PG_BENCH=table or S2PG_BENCH=large runs only that part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 RUNS=${S2PG_BENCH_RUNS:-5}
+PART=${S2PG_BENCH:-all}
 
 [ -x /opt/swift/usr/bin/swift ] && ! command -v swift >/dev/null 2>&1 && export PATH=/opt/swift/usr/bin:$PATH
 command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -q time >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q time >/dev/null; }; }
@@ -22,12 +25,6 @@ build=(swift build -c release --product s2pg --static-swift-stdlib --scratch-pat
 "${build[@]}" >&2
 S2PG=$("${build[@]}" --show-bin-path)/s2pg
 
-# The source table, generated once per row count.
-source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench CHARACTER SET utf8mb4"
-if [ "$(source_sql -N s2pg_bench -e "SELECT COUNT(*) FROM orders" 2>/dev/null || echo 0)" != "$ROWS" ]; then
-  echo "== generating $ROWS rows" >&2
-  sed "s/__ROWS__/$ROWS/" scripts/bench/orders.sql | source_sql s2pg_bench
-fi
 COLUMNS="id, customer_id, status, amount, qty, note, payload, created_at, updated_at, flag"
 
 work=$(mktemp -d)
@@ -98,6 +95,13 @@ change() { # class
   source_sql s2pg_bench -e "UPDATE orders SET qty = qty + 1, updated_at = NOW(6) WHERE id % 100 = $1"
 }
 
+if [ "$PART" != large ]; then
+# The source table, generated once per row count.
+source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench CHARACTER SET utf8mb4"
+if [ "$(source_sql -N s2pg_bench -e "SELECT COUNT(*) FROM orders" 2>/dev/null || echo 0)" != "$ROWS" ]; then
+  echo "== generating $ROWS rows" >&2
+  sed "s/__ROWS__/$ROWS/" scripts/bench/orders.sql | source_sql s2pg_bench
+fi
 echo "== preparing the target" >&2
 target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" 2>/dev/null
 "$S2PG" full-load --config "$work/config.json" >/dev/null 2>&1
@@ -159,3 +163,41 @@ echo "for the full load, the raw window (TEMP + COPY + upsert by psql, one trans
 echo
 echo "Every run's wall seconds:"
 for key in raw full window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done
+
+fi
+
+if [ "$PART" != table ]; then
+# Large rows: peak RSS of a reload and of an incremental sync of one row, against the goal of 64 MiB plus
+# twice the row. A 64 MiB LONGBLOB (bytea goes as hex, twice its size, in COPY text), and a 200 MiB row of
+# two 50 MiB LONGBLOBs and two 50 MiB LONGTEXTs with tabs and newlines to escape.
+echo "== large rows" >&2
+source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench_large CHARACTER SET utf8mb4"
+if [ "$(source_sql -N s2pg_bench_large -e "SELECT COUNT(*) FROM wide" 2>/dev/null || echo 0)" != 1 ]; then
+  source_sql s2pg_bench_large <<'SQL'
+DROP TABLE IF EXISTS blob64, wide;
+CREATE TABLE blob64 (id INT NOT NULL PRIMARY KEY, v LONGBLOB, updated_at DATETIME(6) NOT NULL);
+INSERT INTO blob64 VALUES (1, REPEAT(UNHEX(MD5('s2pg')), 4194304), NOW(6) - INTERVAL 1 MINUTE);
+CREATE TABLE wide (id INT NOT NULL PRIMARY KEY, a LONGBLOB, b LONGBLOB, c LONGTEXT, d LONGTEXT, updated_at DATETIME(6) NOT NULL);
+INSERT INTO wide VALUES (1, REPEAT(UNHEX(MD5('a')), 3276800), REPEAT(UNHEX(MD5('b')), 3276800),
+  REPEAT('tab\there new\nline ', 2912711), REPEAT('plain text, no escapes ', 2279513), NOW(6) - INTERVAL 1 MINUTE);
+SQL
+fi
+sed 's/"database": "s2pg_bench"/"database": "s2pg_bench_large"/; s/"tables": \["orders"\]/"tables": ["blob64", "wide"]/' \
+  "$work/config.json" >"$work/large.json"
+target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" 2>/dev/null
+echo
+echo "| large row                          | row MiB | full-load RSS MiB | sync RSS MiB | goal MiB | met |"
+echo "|------------------------------------|---------|-------------------|--------------|----------|-----|"
+for table in blob64 wide; do
+  bytes=$(source_sql -N s2pg_bench_large -e "SELECT SUM(COALESCE(LENGTH(v), 0)) FROM blob64" 2>/dev/null)
+  [ "$table" = wide ] && bytes=$(source_sql -N s2pg_bench_large -e "SELECT LENGTH(a) + LENGTH(b) + LENGTH(c) + LENGTH(d) FROM wide")
+  measure "$work/large-full" "$S2PG" full-load --table "$table" --config "$work/large.json"
+  source_sql s2pg_bench_large -e "UPDATE $table SET updated_at = NOW(6)"
+  measure "$work/large-sync" "$S2PG" sync --table "$table" --config "$work/large.json"
+  full=$(calc "$(rss_of "$work/large-full") / 1024"); sync=$(calc "$(rss_of "$work/large-sync") / 1024")
+  row=$(calc "$bytes / 1048576"); goal=$(calc "64 + 2 * $row")
+  met=$(awk -v f="$full" -v s="$sync" -v g="$goal" 'BEGIN { print (f <= g && s <= g) ? "yes" : "NO" }')
+  printf '| %-34s | %7.1f | %17.1f | %12.1f | %8.1f | %-3s |\n' "$table" "$row" "$full" "$sync" "$goal" "$met"
+done
+"$S2PG" verify --config "$work/large.json" >&2
+fi

@@ -25,6 +25,11 @@ public struct MariaDBRow {
         return UnsafeRawBufferPointer(start: value, count: Int(lengths[index]))
     }
 
+    /// The bytes of all its values together.
+    public var byteCount: Int {
+        (0..<count).reduce(0) { $0 + (values[$1] == nil ? 0 : Int(lengths[$1])) }
+    }
+
     /// A copy of every value of the row.
     public func copied() -> [[UInt8]?] {
         (0..<count).map { self[$0].map { Array($0) } }

@@ -99,18 +99,45 @@ public actor PostgresConnection {
     /// If `produce` throws, the COPY is aborted (nothing of it is kept) and its error is rethrown.
     @discardableResult
     public func copy(_ sql: String, _ produce: (borrowing PostgresCopyWriter) throws -> Void) throws -> Int {
+        try beginCopy(sql)
+        do {
+            try produce(PostgresCopyWriter(handle: handle))
+        } catch {
+            _ = try? endCopy(aborting: true)
+            throw error
+        }
+        return try endCopy()
+    }
+
+    /// The COPY `beginCopy` started and `endCopy` has not ended.
+    private var copying: String?
+
+    /// Whether a COPY `beginCopy` started is still open.
+    public var isCopying: Bool { copying != nil }
+
+    /// Starts `COPY ... FROM STDIN` (`sql`) for data that arrives over several calls: `writeCopy` sends it,
+    /// `endCopy` finishes. Nothing else may run on the connection in between.
+    public func beginCopy(_ sql: String) throws(PostgresError) {
         let start = PQexec(handle, sql)
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             throw failure(of: start, code: .copy, sql: sql)
         }
         PQclear(start)
-        var producerError: (any Error)?
-        do {
-            try produce(PostgresCopyWriter(handle: handle))
-        } catch {
-            producerError = error
-        }
-        let ended = PQputCopyEnd(handle, producerError == nil ? nil : "COPY aborted by s2pg")
+        copying = sql
+    }
+
+    /// Sends COPY data of the COPY `beginCopy` started, in pieces that need not align with rows.
+    public func writeCopy(_ bytes: [UInt8]) throws(PostgresError) {
+        try PostgresCopyWriter(handle: handle).write(bytes)
+    }
+
+    /// Ends the COPY `beginCopy` started: returns the rows copied, or throws the server's error (a value it
+    /// refused, say). With `aborting`, nothing of it is kept.
+    @discardableResult
+    public func endCopy(aborting: Bool = false) throws(PostgresError) -> Int {
+        let sql = copying ?? "COPY"
+        copying = nil
+        let ended = PQputCopyEnd(handle, aborting ? "COPY aborted by s2pg" : nil)
         var outcome: Result<PostgresRows, PostgresError> = .failure(
             PostgresError(code: .copy, message: Self.trimmed(PQerrorMessage(handle)), endpoint: endpoint, sql: sql))
         if ended == 1 {
@@ -118,7 +145,6 @@ public actor PostgresConnection {
                 outcome = Result { () throws(PostgresError) in try rows(of: result, sql: sql, code: .copy) }
             }
         }
-        if let producerError { throw producerError }
         return try outcome.get().affectedRows
     }
 

@@ -10,13 +10,21 @@ public struct PostgresCopyWriter: ~Copyable {
     }
 
     /// Sends a chunk of COPY data. Chunks need not align with rows; larger chunks (64 KiB and up) mean
-    /// fewer calls.
+    /// fewer calls. `PQputCopyData` takes at most `Int32.max` bytes a call, so more go in several.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(PostgresError) {
-        guard !bytes.isEmpty else { return }
-        let status = PQputCopyData(
-            handle, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(clamping: bytes.count))
-        if status != 1 {
-            throw PostgresError(code: .copy, message: String(cString: PQerrorMessage(handle)))
+        try write(bytes, callLimit: Int(Int32.max))
+    }
+
+    /// `write`, at most `callLimit` bytes a call (tests make it small).
+    func write(_ bytes: UnsafeRawBufferPointer, callLimit: Int) throws(PostgresError) {
+        var start = 0
+        while start < bytes.count {
+            let count = min(callLimit, bytes.count - start)
+            let status = PQputCopyData(handle, (bytes.baseAddress! + start).assumingMemoryBound(to: CChar.self), Int32(count))
+            if status != 1 {
+                throw PostgresError(code: .copy, message: String(cString: PQerrorMessage(handle)))
+            }
+            start += count
         }
     }
 

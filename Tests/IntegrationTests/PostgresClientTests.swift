@@ -1,5 +1,6 @@
-import PostgresClient
 import Testing
+
+@testable import PostgresClient
 
 @testable import S2PGCore
 
@@ -10,6 +11,29 @@ struct PostgresClientTests {
         "tab\there", "new\nline", "carriage\rreturn", "CRLF\r\n", #"back\slash"#, #"\N"#, #"\\N"#, "N", "NULL",
         "", nil, #"ends with \"#, "\t", "café 日本 🎉", "\u{1}\u{7F}", String(repeating: "x\t\n\\", count: 20_000),
     ]
+
+    @Test("a COPY write larger than one libpq call takes is sent in several, pieces spanning rows; and over several calls")
+    func copySplitAcrossCalls() async throws {
+        try await LiveDatabases.withPostgresSchema { connection, _ in
+            let data = Array((1...100).map { "\($0)\tvalue \($0)\n" }.joined().utf8)
+            try await connection.execute("CREATE TABLE t (id integer PRIMARY KEY, v text)")
+            let copied = try await connection.run { connection in
+                try connection.copy("COPY t (id, v) FROM STDIN") { writer in
+                    try data.withUnsafeBytes { try writer.write($0, callLimit: 7) }
+                }
+            }
+            #expect(copied == 100)
+            // The same data over several calls of the connection, as a large row is sent while it is read.
+            try await connection.execute("TRUNCATE t")
+            try await connection.beginCopy("COPY t (id, v) FROM STDIN")
+            for start in stride(from: 0, to: data.count, by: 333) {
+                try await connection.writeCopy(Array(data[start..<min(start + 333, data.count)]))
+            }
+            #expect(try await connection.endCopy() == 100)
+            let rows = try await connection.execute("SELECT count(*)::text, max(v) FROM t WHERE v = 'value ' || id").rows
+            #expect(rows == [["100", "value 99"]])
+        }
+    }
 
     @Test("COPY writes awkward text that reads back equal, NULL distinct from empty")
     func copyRoundTrip() async throws {

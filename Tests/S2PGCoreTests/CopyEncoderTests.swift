@@ -1,3 +1,4 @@
+import MariaDBClient
 import Testing
 
 @testable import S2PGCore
@@ -107,5 +108,64 @@ struct CopyEncoderTests {
     ])
     func validator(_ bytes: [UInt8], _ valid: Bool) {
         #expect(bytes.withUnsafeBytes { UTF8Validation.isValid($0) } == valid)
+    }
+}
+
+@Suite("COPY encoder, large values in pieces")
+struct CopyEncoderPiecesTests {
+    /// A one-row `MariaDBRow` over `values`, laid out as Connector/C lays a row out.
+    static func withRow<T>(_ values: [[UInt8]?], _ body: (borrowing MariaDBRow) throws -> T) rethrows -> T {
+        let pointers = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: values.count)
+        let lengths = UnsafeMutablePointer<UInt>.allocate(capacity: values.count)
+        defer {
+            for index in values.indices { pointers[index]?.deallocate() }
+            pointers.deallocate()
+            lengths.deallocate()
+        }
+        for (index, value) in values.enumerated() {
+            if let value {
+                let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, value.count))
+                UnsafeMutableRawBufferPointer(start: buffer, count: value.count).copyBytes(from: value)
+                pointers[index] = buffer
+            } else {
+                pointers[index] = nil
+            }
+            lengths[index] = UInt(value?.count ?? 0)
+        }
+        return try body(MariaDBRow(values: pointers, lengths: lengths, count: values.count))
+    }
+
+    static let encodings: [ValueEncoding] = [.number, .bytes, .text, .text, .json]
+    static let values: [[UInt8]?] = [
+        Array("42".utf8),
+        (0..<1_500_000).map { UInt8(truncatingIfNeeded: $0 &* 7) },
+        Array(String(repeating: "tab\there é\\ new\nline ", count: 50_000).utf8) + [0],
+        Array(repeating: 0x61, count: 400_000) + [0xFF] + Array(repeating: 0x62, count: 400_000),
+        Array(("{\"k\": \"" + String(repeating: "v", count: 600_000) + "\\u0000\"}").utf8),
+    ]
+
+    @Test("a large row cut into pieces encodes to exactly the bytes of the whole, each piece bounded, counts the same")
+    func piecesEqualTheWhole() throws {
+        let pieceBytes = 1 << 20
+        let (whole, wholeCounts) = Self.withRow(Self.values) { row in
+            var encoder = CopyEncoder(encodings: Self.encodings)
+            encoder.append(row, ordinal: 7)
+            return (encoder.output, encoder.counts)
+        }
+        var pieces: [[UInt8]] = []
+        let (tail, counts) = Self.withRow(Self.values) { row in
+            var encoder = CopyEncoder(encodings: Self.encodings)
+            encoder.append(row, ordinal: 7, pieceBytes: pieceBytes) { pieces.append($0) }
+            return (encoder.output, encoder.counts)
+        }
+        #expect(pieces.count >= 4)
+        // Bytes and valid text are cut slice by slice; JSON and invalid UTF-8 are encoded whole, then flushed.
+        let wholeValues = 2 * (Self.values[3]!.count + Self.values[4]!.count)
+        #expect(pieces.prefix(3).allSatisfy { $0.count <= pieceBytes + 2 * CopyEncoder.sliceBytes })
+        #expect(pieces.allSatisfy { $0.count <= pieceBytes + wholeValues })
+        #expect(pieces.joined() + tail == whole)
+        #expect(counts == wholeCounts)
+        #expect(counts.nulBytesRemoved == 2)
+        #expect(counts.invalidUTF8Replaced == 1)
     }
 }

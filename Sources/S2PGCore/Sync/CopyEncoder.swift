@@ -17,10 +17,27 @@ public struct CopyEncoder {
 
     /// Appends one row, followed by `ordinal` as an extra field when given (the staging table's row order).
     public mutating func append(_ row: borrowing MariaDBRow, ordinal: Int? = nil) {
+        append(row, ordinal: ordinal, pieceBytes: .max) { _ in }
+    }
+
+    /// Input bytes of a large value encoded at a time, between checks of the output's size.
+    static let sliceBytes = 1 << 18
+
+    /// `append`, handing the output to `flush` (and starting it anew) whenever a value larger than
+    /// `sliceBytes` has filled it past `pieceBytes`, mid-value if need be: a large row then never has to be
+    /// held encoded whole. Text, bytes and everything else are cut at any byte (COPY data need not align
+    /// with rows); JSON and text that is not valid UTF-8 are encoded whole first.
+    public mutating func append(
+        _ row: borrowing MariaDBRow, ordinal: Int?, pieceBytes: Int, flush: ([UInt8]) throws -> Void
+    ) rethrows {
         for index in 0..<encodings.count {
             if index > 0 { output.append(Byte.tab) }
             if let value = row[index] {
-                append(value, as: encodings[index])
+                if value.count > Self.sliceBytes, pieceBytes < .max {
+                    try appendLarge(value, as: encodings[index], pieceBytes: pieceBytes, flush: flush)
+                } else {
+                    append(value, as: encodings[index])
+                }
             } else {
                 output.append(Byte.backslash)
                 output.append(Byte.letterN)
@@ -77,6 +94,46 @@ public struct CopyEncoder {
         }
     }
 
+    /// A large value in slices of `sliceBytes`, flushing the output whenever it passes `pieceBytes`: bytes
+    /// and valid UTF-8 text slice by slice; anything else whole, then flushed.
+    private mutating func appendLarge(
+        _ value: UnsafeRawBufferPointer, as encoding: ValueEncoding, pieceBytes: Int, flush: ([UInt8]) throws -> Void
+    ) rethrows {
+        let sliceable = encoding == .bytes || (encoding == .text && UTF8Validation.isValid(value))
+        guard sliceable else {
+            append(value, as: encoding)
+            if output.count >= pieceBytes { try flushOutput(pieceBytes: pieceBytes, flush) }
+            return
+        }
+        if encoding == .bytes {
+            output.append(contentsOf: [Byte.backslash, Byte.backslash, Byte.letterX])
+        } else if value.contains(0) {
+            counts.nulBytesRemoved += 1
+        }
+        var start = 0
+        while start < value.count {
+            let end = min(start + Self.sliceBytes, value.count)
+            let slice = UnsafeRawBufferPointer(rebasing: value[start..<end])
+            if encoding == .bytes {
+                appendHexDigits(slice)
+            } else if slice.allSatisfy({ $0 >= 0x20 && $0 != Byte.backslash }) {
+                output.append(contentsOf: slice)
+            } else {
+                for byte in slice { appendEscaped(byte) }
+            }
+            start = end
+            if output.count >= pieceBytes { try flushOutput(pieceBytes: pieceBytes, flush) }
+        }
+    }
+
+    private mutating func flushOutput(pieceBytes: Int, _ flush: ([UInt8]) throws -> Void) rethrows {
+        let piece = output
+        output = []
+        // Room for a piece and the slice that passes it, so the buffer never grows by doubling.
+        output.reserveCapacity(pieceBytes + 2 * Self.sliceBytes + 16)
+        try flush(piece)
+    }
+
     /// COPY text escaping; NUL bytes removed; invalid UTF-8 replaced by U+FFFD.
     private mutating func appendText(_ value: UnsafeRawBufferPointer) {
         var needsWork = false
@@ -122,6 +179,10 @@ public struct CopyEncoder {
     /// `\\x` then two hex digits a byte (the backslash itself escaped for COPY).
     private mutating func appendHex(_ value: UnsafeRawBufferPointer) {
         output.append(contentsOf: [Byte.backslash, Byte.backslash, Byte.letterX])
+        appendHexDigits(value)
+    }
+
+    private mutating func appendHexDigits(_ value: UnsafeRawBufferPointer) {
         for byte in value {
             output.append(Byte.hexDigits[Int(byte >> 4)])
             output.append(Byte.hexDigits[Int(byte & 0x0F)])

@@ -1,4 +1,8 @@
 /// Rows read from the source, already in COPY text form, with what is needed to checkpoint after them.
+///
+/// A row too large for one chunk comes alone and in pieces: chunks with `continues` set (no rows of their
+/// own), then the one that ends it, with `isSplit` set. COPY data need not align with rows, so the pieces
+/// are written as they come; only that row's whole line is never in memory.
 public struct EncodedChunk: Sendable {
     public var data: [UInt8]
     public var rows: Int
@@ -9,6 +13,10 @@ public struct EncodedChunk: Sendable {
     public var lastUpdatedAt: String?
     /// Key of the last row as stored values (see `SourceLiteral`).
     public var lastKey: [String]?
+    /// More of this chunk's data follows in the next chunk (a piece of a large row).
+    public var continues = false
+    /// The chunk's one row began in earlier pieces: `lines` does not hold it whole.
+    public var isSplit = false
 
     public init(
         data: [UInt8] = [], rows: Int = 0, rowEnds: [Int] = [], counts: ValuePolicyCounts = .init(),
@@ -22,11 +30,15 @@ public struct EncodedChunk: Sendable {
         self.lastKey = lastKey
     }
 
-    /// Appends the rows of `next`, read after these: its last row is now the last.
-    mutating func append(_ next: EncodedChunk) {
-        let offset = data.count
-        data += next.data
-        rowEnds += next.rowEnds.map { $0 + offset }
+    /// A piece of a large row: its data only.
+    init(piece: [UInt8]) {
+        self.init(data: piece)
+        continues = true
+    }
+
+    /// Counts the rows of `next`, read after these, without their data: its last row is now the last.
+    mutating func count(_ next: EncodedChunk) {
+        guard !next.continues else { return }
         rows += next.rows
         counts += next.counts
         lastUpdatedAt = next.lastUpdatedAt

@@ -2,14 +2,21 @@ import MariaDBClient
 
 /// Streams one source query as chunks of COPY text: the source connection's own thread reads and encodes
 /// chunk n+1 while the caller writes chunk n to PostgreSQL, joined by a two-chunk `ChunkChannel`
-/// (back-pressure, not buffering). Both reloads and incremental pages read this way.
+/// (back-pressure, not buffering). Both reloads and incremental pages read this way. Chunks are bounded by
+/// rows and by bytes; a row larger than `largeRowBytes` goes alone, in pieces of about `chunkBytes` (see
+/// `EncodedChunk`), so memory stays a few chunks plus the one row Connector/C holds.
 struct SourceReader: Sendable {
     let queries: SourceQueries
     let encodings: [ValueEncoding]
 
+    /// A chunk ends at the first row boundary past this many bytes of COPY text.
+    static let chunkBytes = 4 << 20
+    /// A row of more source bytes than this is encoded alone and handed over in pieces.
+    static let largeRowBytes = chunkBytes / 2
+
     /// Runs `sql` and calls `write` with each chunk of up to `chunkRows` rows, in order. With `numbered`,
-    /// rows carry their ordinal in the whole result (the staging table's order column). Every chunk carries
-    /// the cursor and key of its last row. A cancelled task stops the read and this throws
+    /// rows carry their ordinal in the whole result (the staging table's order column). Every chunk that
+    /// ends rows carries the cursor and key of its last row. A cancelled task stops the read and this throws
     /// `CancellationError` (see `ChunkChannel.chunks`).
     func read(
         _ sql: String, from source: MariaDBConnection, chunkRows: Int, numbered: Bool,
@@ -24,21 +31,33 @@ struct SourceReader: Sendable {
                 var marker = RowMarker(queries: queries, encodings: encodings)
                 var rowEnds: [Int] = []
                 var ordinal = 0
-                func send() throws {
-                    try channel.send(EncodedChunk(
+                func send(isSplit: Bool = false) throws {
+                    var chunk = EncodedChunk(
                         data: encoder.output, rows: rowEnds.count, rowEnds: rowEnds, counts: encoder.counts,
-                        lastUpdatedAt: marker.updatedAt, lastKey: marker.key))
+                        lastUpdatedAt: marker.updatedAt, lastKey: marker.key)
+                    chunk.isSplit = isSplit
+                    try channel.send(chunk)
                     encoder.output = []
                     encoder.output.reserveCapacity(1 << 17)
                     encoder.counts = ValuePolicyCounts()
                     rowEnds.removeAll(keepingCapacity: true)
                 }
                 try connection.stream(sql) { row in
-                    encoder.append(row, ordinal: numbered ? ordinal : nil)
+                    let large = row.byteCount > Self.largeRowBytes
+                    var split = false
+                    if large {
+                        if !rowEnds.isEmpty { try send() }
+                        try encoder.append(row, ordinal: numbered ? ordinal : nil, pieceBytes: Self.chunkBytes) { piece in
+                            split = true
+                            try channel.send(EncodedChunk(piece: piece))
+                        }
+                    } else {
+                        encoder.append(row, ordinal: numbered ? ordinal : nil)
+                    }
                     ordinal += 1
                     rowEnds.append(encoder.output.count)
                     marker.capture(row)
-                    if rowEnds.count == chunkRows { try send() }
+                    if large || rowEnds.count == chunkRows || encoder.output.count >= Self.chunkBytes { try send(isSplit: split) }
                 }
                 if !rowEnds.isEmpty { try send() }
                 channel.finish()

@@ -130,8 +130,11 @@ public struct TableSync: Sendable {
     static let partRows = 2_500
 
     /// Reads one page and applies it with its checkpoint in one transaction, part by part: PostgreSQL upserts
-    /// part n while the source reads part n+1. Returns the page (no rows when the window has none left) and
-    /// how many of its rows PostgreSQL refused.
+    /// part n while the source reads part n+1, and a part is let go once it is upserted. If PostgreSQL
+    /// refuses a value, the rest of the page is read to its end, the transaction rolled back, and the page
+    /// read again and written row by row (refused rows to the reject log): the page is never held whole.
+    /// Returns the page's rows and checkpoint, without their data (no rows when the window has none left),
+    /// and how many rows PostgreSQL refused.
     private func applyPage(
         _ sql: String, source: MariaDBConnection, target: PostgresConnection
     ) async throws -> (page: EncodedChunk, rejected: Int) {
@@ -141,27 +144,33 @@ public struct TableSync: Sendable {
         do {
             try await reader.read(sql, from: source, chunkRows: min(Self.partRows, configuration.sync.batchRows), numbered: true) { part in
                 let first = page.rows
-                page.append(part)
+                page.count(part)
                 guard !refused else { return }
                 do {
                     try await target.run { connection in
-                        if first == 0 { try writer.beginPage(on: connection) }
+                        if first == 0, !connection.isCopying { try writer.beginPage(on: connection) }
                         try writer.upsertPart(part, from: first, on: connection)
                     }
                 } catch let error as PostgresError where error.isDataError {
-                    // Retried row by row once the whole page is read.
                     refused = true
                 }
             }
             guard page.rows > 0 else { return (page, 0) }
-            let rejected = try await target.run { [page, refused] connection in
-                let rejected = refused ? try writer.reapplyRowByRow(page, on: connection) : 0
-                try writer.finishPage(page, on: connection)
-                return rejected
+            var rejected = 0
+            if refused {
+                // The page as the source has it now: what is applied is what the checkpoint describes.
+                page = EncodedChunk()
+                try await target.run { try writer.restartPage(on: $0) }
+                try await reader.read(sql, from: source, chunkRows: 1, numbered: true) { row in
+                    let ordinal = page.rows
+                    page.count(row)
+                    rejected += try await target.run { try writer.upsertRow(row, ordinal: ordinal, on: $0) }
+                }
             }
+            try await target.run { [page] connection in try writer.finishPage(page, on: connection) }
             return (page, rejected)
         } catch {
-            if page.rows > 0 { await target.run { writer.abandonPage(on: $0) } }
+            await target.run { writer.abandonPage(on: $0) }
             throw error
         }
     }
@@ -195,7 +204,8 @@ public struct TableSync: Sendable {
         var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
         try await reader.read(sql, from: source, chunkRows: configuration.sync.batchRows, numbered: false) { chunk in
             try Task.checkCancellation()
-            result.rejected += try await target.run { try writer.copyReloadChunk(chunk, on: $0) }
+            guard let rejected = try await target.run({ try writer.copyReloadChunk(chunk, on: $0) }) else { return }
+            result.rejected += rejected
             result.pages += 1
             result.rows += chunk.rows
             result.counts += chunk.counts

@@ -59,20 +59,47 @@ struct TargetWriter: Sendable {
         try connection.execute("TRUNCATE \(Self.stage)")
     }
 
-    /// Stages and upserts one part of the page; `first` is the ordinal of its first row in the page.
+    /// Stages and upserts one part of the page as it comes; `first` is the ordinal of its first row in the
+    /// page. A piece of a large row is only staged; the chunk that ends the row upserts it.
     func upsertPart(_ part: EncodedChunk, from first: Int, on connection: isolated PostgresConnection) throws {
-        try connection.copy(stageCopySQL) { try $0.write(part.data) }
+        if !connection.isCopying { try connection.beginCopy(stageCopySQL) }
+        try connection.writeCopy(part.data)
+        guard !part.continues else { return }
+        try connection.endCopy()
         try connection.execute(upsertSQL, [String(first), String(first + part.rows - 1)])
     }
 
-    /// After PostgreSQL refused a part: starts the page over, row by row, refused rows to the reject log.
-    /// Returns the rejected count; `finishPage` commits.
-    func reapplyRowByRow(_ page: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int {
+    /// After PostgreSQL refused a part: starts the page over, to be read again and written row by row
+    /// (`upsertRow`); `finishPage` commits.
+    func restartPage(on connection: isolated PostgresConnection) throws {
+        if connection.isCopying { _ = try? connection.endCopy(aborting: true) }
         try connection.execute("ROLLBACK")
         try beginPage(on: connection)
-        return try writeRowByRow(page, on: connection) { line, ordinal in
-            try connection.copy(stageCopySQL) { try $0.write(Array(line)) }
+    }
+
+    /// One row of a page read again after a refusal (its pieces, if it came in pieces), under a savepoint of
+    /// its own: a refused row goes to the reject log instead. Returns 1 if it was refused.
+    func upsertRow(_ row: EncodedChunk, ordinal: Int, on connection: isolated PostgresConnection) throws -> Int {
+        if !connection.isCopying {
+            try connection.execute("SAVEPOINT s2pg_row")
+            try connection.beginCopy(stageCopySQL)
+        }
+        try connection.writeCopy(row.data)
+        guard !row.continues else { return 0 }
+        let applied = Result { () throws(PostgresError) in
+            try connection.endCopy()
             try connection.execute(upsertSQL, [String(ordinal), String(ordinal)])
+            try connection.execute("RELEASE SAVEPOINT s2pg_row")
+        }
+        switch applied {
+        case .success:
+            return 0
+        case .failure(let error) where error.isDataError:
+            try connection.execute("ROLLBACK TO SAVEPOINT s2pg_row")
+            try reject(row, reason: error.message, on: connection)
+            return 1
+        case .failure(let error):
+            throw error
         }
     }
 
@@ -84,20 +111,18 @@ struct TargetWriter: Sendable {
 
     /// Gives up a page after a failure: nothing of it is kept.
     func abandonPage(on connection: isolated PostgresConnection) {
+        if connection.isCopying { _ = try? connection.endCopy(aborting: true) }
         _ = try? connection.execute("ROLLBACK")
     }
 
-    /// The slow path for a refused chunk, inside the caller's transaction: each row under its own savepoint,
-    /// refused rows to the reject log. Returns how many were refused.
-    private func writeRowByRow(
-        _ chunk: EncodedChunk, on connection: isolated PostgresConnection,
-        _ write: (ArraySlice<UInt8>, Int) throws -> Void
-    ) throws -> Int {
+    /// A refused reload chunk again, inside the caller's transaction: each row with `copy` under its own
+    /// savepoint, refused rows to the reject log. Returns how many were refused.
+    private func copyRowByRow(_ chunk: EncodedChunk, _ copy: String, on connection: isolated PostgresConnection) throws -> Int {
         var rejected = 0
-        for (ordinal, line) in chunk.lines.enumerated() {
+        for line in chunk.lines {
             try connection.execute("SAVEPOINT s2pg_row")
             do {
-                try write(line, ordinal)
+                try connection.copy(copy) { try $0.write(Array(line)) }
                 try connection.execute("RELEASE SAVEPOINT s2pg_row")
             } catch let error as PostgresError where error.isDataError {
                 try connection.execute("ROLLBACK TO SAVEPOINT s2pg_row")
@@ -114,9 +139,21 @@ struct TargetWriter: Sendable {
             guard let index = plan.columns.firstIndex(where: { $0.sourceName == name }), index < fields.count else { return nil }
             return "\(name)=\(String(decoding: fields[index], as: UTF8.self))"
         }
+        try recordReject(key: key.joined(separator: ", "), reason: reason, row: String(decoding: line.dropLast(), as: UTF8.self), on: connection)
+    }
+
+    /// A refused one-row chunk: its line if it is whole in memory, else (a large row that came in pieces)
+    /// its key, from the row's stored values.
+    private func reject(_ row: EncodedChunk, reason: String, on connection: isolated PostgresConnection) throws {
+        guard row.isSplit else { return try reject(row.lines[0], reason: reason, on: connection) }
+        let key = zip(plan.key, row.lastKey ?? []).map { "\($0)=\($1)" }.joined(separator: ", ")
+        try recordReject(key: key, reason: reason, row: "(not kept: a row too large to hold in memory)", on: connection)
+    }
+
+    private func recordReject(key: String, reason: String, row: String, on connection: isolated PostgresConnection) throws {
         try connection.execute(
             "INSERT INTO \(PostgresIdentifier.qualified(state.schema, "rejects")) (source_table, row_key, reason, row_data) VALUES ($1, $2, $3, $4)",
-            [plan.sourceName, key.joined(separator: ", "), reason, String(decoding: line.dropLast(), as: UTF8.self)])
+            [plan.sourceName, key, reason, row])
     }
 
     private func checkpoint(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
@@ -172,20 +209,31 @@ struct TargetWriter: Sendable {
         return try connection.execute("SELECT to_regclass($1) IS NOT NULL", [qualifiedLoadTable]).rows[0][0] == "t"
     }
 
-    /// Copies one chunk of a reload and records how far it got, in one transaction; refused rows go to the
-    /// reject log. Returns the rejected count.
-    func copyReloadChunk(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int {
+    /// Copies one chunk of a reload as it comes and records how far it got, in one transaction: the first
+    /// piece of a large row opens it, the chunk that ends the row commits it. Refused rows go to the reject
+    /// log. Returns the rejected count, or `nil` while the chunk continues.
+    func copyReloadChunk(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int? {
         let copy = "COPY \(qualifiedLoadTable) (\(columnList)) FROM STDIN"
+        if !connection.isCopying {
+            try connection.execute("BEGIN")
+            try connection.beginCopy(copy)
+        }
+        try connection.writeCopy(chunk.data)
+        guard !chunk.continues else { return nil }
         do {
-            try connection.transaction { connection in
-                try connection.copy(copy) { try $0.write(chunk.data) }
-                try recordReloadProgress(chunk, on: connection)
-            }
+            try connection.endCopy()
+            try recordReloadProgress(chunk, on: connection)
+            try connection.execute("COMMIT")
             return 0
         } catch let error as PostgresError where error.isDataError {
+            try connection.execute("ROLLBACK")
             return try connection.transaction { connection in
-                let rejected = try writeRowByRow(chunk, on: connection) { line, _ in
-                    try connection.copy(copy) { try $0.write(Array(line)) }
+                let rejected: Int
+                if chunk.isSplit {
+                    try reject(chunk, reason: error.message, on: connection)
+                    rejected = 1
+                } else {
+                    rejected = try copyRowByRow(chunk, copy, on: connection)
                 }
                 try recordReloadProgress(chunk, on: connection)
                 return rejected

@@ -69,10 +69,30 @@ public struct VerifyQueries: Sendable {
         plan.key.map { name in plan.columns.first { $0.sourceName == name }! }
     }
 
+    /// Values that can be large (text, bytes) enter a row's hash by their own MD5: the row's text would
+    /// otherwise be built whole, and the source gives NULL for a string over its `max_allowed_packet`.
+    /// Bytes are hashed raw, not as hex, so a value keeps its size.
+    private func isHashedAlone(_ column: TablePlan.Column) -> Bool {
+        switch ValueEncoding(column) {
+        case .text, .bytes, .set, .vector: true
+        default: false
+        }
+    }
+
+    private func sourceHashed(_ column: TablePlan.Column) -> String {
+        guard isHashedAlone(column) else { return sourceValue(column) }
+        return ValueEncoding(column) == .bytes ? "MD5(\(MariaDBIdentifier.quote(column.sourceName)))" : "MD5(\(sourceValue(column)))"
+    }
+
+    private func targetHashed(_ column: TablePlan.Column) -> String {
+        guard isHashedAlone(column) else { return targetValue(column) }
+        return ValueEncoding(column) == .bytes ? "md5(\(PostgresIdentifier.quote(column.targetName)))" : "md5(\(targetValue(column)))"
+    }
+
     /// `SELECT key, md5(row)` on the source, ordered by the key's bytes. A keyless table's rows are matched by
     /// their hash, so the hash is the key too.
     public var source: String {
-        let values = comparedColumns.map { "COALESCE(\(sourceValue($0)), '\(Self.nullMarker)')" }
+        let values = comparedColumns.map { "COALESCE(\(sourceHashed($0)), '\(Self.nullMarker)')" }
         let hash = "MD5(CONCAT_WS('\(Self.separator)', \(values.joined(separator: ", "))))"
         let key = keyColumns.isEmpty
             ? hash
@@ -82,7 +102,7 @@ public struct VerifyQueries: Sendable {
 
     /// The same from the mirror, in the same byte order.
     public var target: String {
-        let values = comparedColumns.map { "coalesce(\(targetValue($0)), E'\\x01N')" }
+        let values = comparedColumns.map { "coalesce(\(targetHashed($0)), E'\\x01N')" }
         let hash = "md5(concat_ws(E'\\x1F', \(values.joined(separator: ", "))))"
         let key = keyColumns.isEmpty
             ? hash
