@@ -31,6 +31,9 @@ extension S2PGCommand {
                         logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)"])
                     } catch is CancellationError {
                         throw CancellationError()
+                    } catch let error as S2PGError where error.code == .configuration {
+                        // A configuration the source contradicts (a table it does not have) will not heal.
+                        throw error
                     } catch {
                         // A database that is down now may be back by the next pass: a mirror keeper keeps trying.
                         logger.error("pass failed, retrying in \(pause) s: \(error)")
@@ -50,12 +53,12 @@ extension S2PGCommand {
                 source.resume()
                 sources.append(source)
             }
+            defer { sources.forEach { $0.cancel() } }
             do {
                 try await passes.value
             } catch is CancellationError {
                 logger.notice("stopped")
             }
-            sources.forEach { $0.cancel() }
         }
     }
 

@@ -36,6 +36,21 @@ struct BadInputTests {
         }
     }
 
+    @Test("s2pg run stops at once on a configuration the source contradicts, instead of retrying it forever")
+    func runStopsOnConfigurationError() async throws {
+        try await SyncFixture.with { fixture in
+            fixture.configuration.sync.tables = ["nosuch"]
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let started = ContinuousClock.now
+            let run = try await S2PGProcess.run(["run", "--interval", "1s", "--config", file.path], environment: environment)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(run.status != 0)
+            #expect(run.error.contains("sync.tables names nosuch"), "\(run.error)")
+            #expect(try await !Self.stateSchemaExists(fixture))
+        }
+    }
+
     @Test("info logs carry no key values; debug logs do")
     func noValuesInInfoLogs() async throws {
         try await SyncFixture.with(SyncConfiguration(batchRows: 2)) { fixture in

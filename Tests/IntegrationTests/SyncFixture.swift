@@ -63,7 +63,8 @@ struct SyncFixture: Sendable {
             {"source": {"host": "\(source.host)", "port": \(source.port), "user": "\(source.user)", "database": "\(source.database!)", "tls": "disabled"},
              "target": {"host": "\(target.host!)", "port": \(target.port!), "user": "\(target.user!)", "database": "\(target.database!)",
                         "sslmode": "disable", "schema": "\(schema)", "state_schema": "\(configuration.target.stateSchema)"},
-             "sync": {"batch_rows": \(sync.batchRows), "parallel_tables": \(sync.parallelTables), "lookback_seconds": \(sync.lookbackSeconds)}}
+             "sync": {"batch_rows": \(sync.batchRows), "parallel_tables": \(sync.parallelTables), "lookback_seconds": \(sync.lookbackSeconds),
+                      "tables": [\(sync.tables.map { "\"\($0)\"" }.joined(separator: ", "))]}}
             """
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(LiveDatabases.uniqueName("s2pg") + ".json")
         try json.write(to: file, atomically: true, encoding: .utf8)
