@@ -121,8 +121,9 @@ public struct Replicator: Sendable {
             let result = try await TableSync(plan: plan, configuration: configuration, logger: logger)
                 .run(source: source, target: tableTarget)
             await sources.giveBack(source)
-            try await lease.release(on: tableTarget)
-            await targets.giveBack(tableTarget)
+            // The table is synced and committed whatever happens now; a connection that cannot give the lease
+            // back is dropped instead, which ends the lease with it.
+            if (try? await lease.release(on: tableTarget)) != nil { await targets.giveBack(tableTarget) }
             var metadata: Logger.Metadata = [
                 "table.name": "\(plan.sourceName)", "sync.kind": "\(result.kind.rawValue)", "rows": "\(result.rows)",
                 "pages": "\(result.pages)", "seconds": "\(Self.format(result.seconds))",

@@ -166,6 +166,11 @@ public struct TableSync: Sendable {
                     page.count(row)
                     rejected += try await target.run { try writer.upsertRow(row, ordinal: ordinal, on: $0) }
                 }
+                // Every row of it has since moved past the window: nothing to apply, nothing to checkpoint.
+                guard page.rows > 0 else {
+                    await target.run { writer.abandonPage(on: $0) }
+                    return (page, 0)
+                }
             }
             try await target.run { [page] connection in try writer.finishPage(page, on: connection) }
             return (page, rejected)
