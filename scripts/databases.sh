@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Local databases for s2pg's tests and demo: MariaDB (the SingleStore stand-in) and PostgreSQL 15, on
-# 127.0.0.1 at their own ports, with data in a temporary directory. Installs what is missing.
+# 127.0.0.1 at their own ports, with data in a temporary directory, plus a second, small MariaDB that
+# speaks TLS (a self-signed certificate for 127.0.0.1) for the tests of TLS connections. Installs what is
+# missing.
 #
 #   scripts/databases.sh up      start both (idempotent), create users and databases
 #   scripts/databases.sh env     print the environment variables the tests and the demo read
@@ -10,6 +12,7 @@ set -euo pipefail
 
 DIR=${S2PG_DB_DIR:-/tmp/s2pg-databases}
 MARIADB_PORT=${S2PG_MARIADB_PORT:-13306}
+MARIADB_TLS_PORT=${S2PG_MARIADB_TLS_PORT:-13307}
 POSTGRES_PORT=${S2PG_POSTGRES_PORT:-15432}
 # Local test credentials only: the same ones configuration.json uses.
 PASSWORD=s2pg-local
@@ -26,6 +29,7 @@ install_packages() {
   [ -x "$PGBIN/initdb" ] || missing+=(postgresql-15)
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client-15)
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -44,11 +48,13 @@ running() {
     [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]
 }
 
-mariadb_root() { mariadb --no-defaults --socket="$DIR/mariadb/mariadb.sock" -uroot "$@"; }
+mariadb_root() { local home=$1; shift; mariadb --no-defaults --socket="$home/mariadb.sock" -uroot "$@"; }
 
+# mariadb_up NAME PORT [mariadbd options]: a server with its data in $DIR/NAME.
 mariadb_up() {
-  local home="$DIR/mariadb"
-  if running "$home/mariadbd.pid"; then log "MariaDB already running on port $MARIADB_PORT"; return 0; fi
+  local home="$DIR/$1" port=$2
+  shift 2
+  if running "$home/mariadbd.pid"; then log "MariaDB already running on port $port"; return 0; fi
   rm -f "$home/mariadbd.pid"
   mkdir -p "$home/data"
   chown -R mysql:mysql "$home"
@@ -57,21 +63,33 @@ mariadb_up() {
       --auth-root-authentication-method=socket >"$home/install.log" 2>&1 ||
       { cat "$home/install.log" >&2; exit 1; }
   fi
-  mariadbd --no-defaults --datadir="$home/data" --user=mysql --bind-address=127.0.0.1 --port="$MARIADB_PORT" \
+  mariadbd --no-defaults --datadir="$home/data" --user=mysql --bind-address=127.0.0.1 --port="$port" \
     --socket="$home/mariadb.sock" --pid-file="$home/mariadbd.pid" --log-error="$home/error.log" \
-    --skip-name-resolve --innodb-buffer-pool-size=512M --max-allowed-packet=256M --max-connections=500 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >/dev/null 2>&1 &
+    --skip-name-resolve --max-allowed-packet=256M \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci "$@" >/dev/null 2>&1 &
   for _ in $(seq 1 120); do
-    mariadb_root -e 'SELECT 1' >/dev/null 2>&1 && break
+    mariadb_root "$home" -e 'SELECT 1' >/dev/null 2>&1 && break
     sleep 0.5
   done
-  mariadb_root -e 'SELECT 1' >/dev/null 2>&1 || { cat "$home/error.log" >&2; log "MariaDB did not start"; exit 1; }
-  mariadb_root <<SQL
+  mariadb_root "$home" -e 'SELECT 1' >/dev/null 2>&1 || { cat "$home/error.log" >&2; log "MariaDB did not start"; exit 1; }
+  mariadb_root "$home" <<SQL
 CREATE USER IF NOT EXISTS 's2pg'@'%' IDENTIFIED BY '$PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO 's2pg'@'%';
 CREATE DATABASE IF NOT EXISTS shop CHARACTER SET utf8mb4;
 SQL
-  log "MariaDB $(mariadb_root -N -e 'SELECT VERSION()') on 127.0.0.1:$MARIADB_PORT"
+  log "MariaDB $(mariadb_root "$home" -N -e 'SELECT VERSION()') on 127.0.0.1:$port"
+}
+
+# A self-signed certificate for 127.0.0.1, made once, for the TLS server; the tests trust it as their CA.
+# other.pem is an unrelated one, a CA that did not sign the server's certificate.
+tls_certificate() {
+  local tls="$DIR/mariadb-tls/tls"
+  [ -f "$tls/other.pem" ] && return 0
+  mkdir -p "$tls"
+  local subject=(-x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1")
+  openssl req "${subject[@]}" -keyout "$tls/key.pem" -out "$tls/cert.pem" >/dev/null 2>&1
+  openssl req "${subject[@]}" -keyout "$tls/other-key.pem" -out "$tls/other.pem" >/dev/null 2>&1
+  chown -R mysql:mysql "$DIR/mariadb-tls"
 }
 
 postgres_up() {
@@ -116,16 +134,20 @@ case "${1:-}" in
     install_packages
     mkdir -p "$DIR"
     chmod 755 "$DIR"
-    mariadb_up
+    mariadb_up mariadb "$MARIADB_PORT" --innodb-buffer-pool-size=512M --max-connections=500
+    tls_certificate
+    mariadb_up mariadb-tls "$MARIADB_TLS_PORT" --innodb-buffer-pool-size=32M \
+      --ssl-cert="$DIR/mariadb-tls/tls/cert.pem" --ssl-key="$DIR/mariadb-tls/tls/key.pem"
     postgres_up
     ;;
   down)
     stop_pid "$DIR/mariadb/mariadbd.pid" MariaDB
+    stop_pid "$DIR/mariadb-tls/mariadbd.pid" "MariaDB (TLS)"
     stop_pid "$DIR/postgres/data/postmaster.pid" PostgreSQL
     rm -rf "$DIR"
     ;;
   status)
-    running "$DIR/mariadb/mariadbd.pid" && running "$DIR/postgres/data/postmaster.pid"
+    running "$DIR/mariadb/mariadbd.pid" && running "$DIR/mariadb-tls/mariadbd.pid" && running "$DIR/postgres/data/postmaster.pid"
     ;;
   env)
     cat <<ENV
@@ -133,6 +155,9 @@ export S2PG_MARIADB_HOST=127.0.0.1
 export S2PG_MARIADB_PORT=$MARIADB_PORT
 export S2PG_MARIADB_USER=s2pg
 export S2PG_MARIADB_PASSWORD=$PASSWORD
+export S2PG_MARIADB_TLS_PORT=$MARIADB_TLS_PORT
+export S2PG_MARIADB_TLS_CA=$DIR/mariadb-tls/tls/cert.pem
+export S2PG_MARIADB_TLS_OTHER_CA=$DIR/mariadb-tls/tls/other.pem
 export S2PG_POSTGRES_HOST=127.0.0.1
 export S2PG_POSTGRES_PORT=$POSTGRES_PORT
 export S2PG_POSTGRES_USER=postgres

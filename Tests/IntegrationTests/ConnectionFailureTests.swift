@@ -92,6 +92,35 @@ struct ConnectionFailureTests {
         #expect(await connection.tlsCipher == nil)
     }
 
+    @Test("MariaDB: every tls mode that allows TLS uses it against a server with TLS, verifying its certificate where asked", arguments: [
+        MariaDBTLSMode.preferred, .required, .verifyCA, .verifyIdentity,
+    ])
+    func mariaDBWithTLS(_ mode: MariaDBTLSMode) async throws {
+        let connection = try await MariaDBConnection.connect(try LiveDatabases.mariaDBWithTLS(mode))
+        #expect(await connection.tlsCipher != nil)
+        if mode == .verifyCA || mode == .verifyIdentity {
+            // A CA that did not sign the server's certificate: refused.
+            var untrusted = try LiveDatabases.mariaDBWithTLS(mode)
+            untrusted.tlsCA = try LiveDatabases.variable("S2PG_MARIADB_TLS_OTHER_CA")
+            await #expect(throws: MariaDBError.self) { try await MariaDBConnection.connect(untrusted) }
+        }
+    }
+
+    @Test("MariaDB over TLS: a connection killed mid-read is reported as cut, not as a TLS failure")
+    func tlsConnectionCutMidRead() async throws {
+        var configuration = try LiveDatabases.mariaDBWithTLS(.required)
+        configuration.database = "shop"
+        let connection = try await MariaDBConnection.connect(configuration)
+        let admin = try await MariaDBConnection.connect(try LiveDatabases.mariaDBWithTLS(.required))
+        let id = try await connection.query("SELECT CONNECTION_ID()").strings[0][0]!
+        let reader = Task { try await connection.stream("SELECT seq FROM seq_1_to_100000000") { _ in } }
+        try await Task.sleep(for: .milliseconds(300))
+        try await admin.execute("KILL \(id)")
+        let error = await #expect(throws: MariaDBError.self) { try await reader.value }
+        #expect(error?.code == .connectionLost, "\(error.map { "\($0) \($0.errorNumber)" } ?? "")")
+        #expect(error?.description.contains("the connection was closed while a result was being read") == true)
+    }
+
     @Test("blocking calls run on each connection's own queue, not on the cooperative pool")
     func blockingCallsStayOffThePool() async throws {
         // Six one-second sleeps at once: on the 2-thread cooperative pool they would take 3 s and stall

@@ -32,6 +32,15 @@ enum LiveDatabases {
             database: database, connectTimeout: 5)
     }
 
+    /// The small MariaDB that speaks TLS, its certificate as the CA to trust.
+    static func mariaDBWithTLS(_ tls: MariaDBTLSMode) throws -> MariaDBConfiguration {
+        var configuration = try mariaDB()
+        configuration.port = Int(try variable("S2PG_MARIADB_TLS_PORT"))!
+        configuration.tls = tls
+        configuration.tlsCA = try variable("S2PG_MARIADB_TLS_CA")
+        return configuration
+    }
+
     static func postgres() throws -> PostgresConfiguration {
         PostgresConfiguration(
             host: try variable("S2PG_POSTGRES_HOST"), port: Int(try variable("S2PG_POSTGRES_PORT"))!,
