@@ -11,12 +11,9 @@ public struct SourceQueries: Sendable {
     private var table: String { MariaDBIdentifier.quote(plan.sourceName) }
     private var keyColumns: [String] { plan.key.map(MariaDBIdentifier.quote) }
 
-    /// The columns in plan order; MySQL spatial values as WKT.
+    /// The columns in plan order, each read as its mapping says (spatial values as WKT, FLOAT as DOUBLE).
     public var selectList: String {
-        plan.columns.map { column in
-            let name = MariaDBIdentifier.quote(column.sourceName)
-            return column.mapped.read == .spatialAsText ? "ST_AsText(\(name))" : name
-        }.joined(separator: ", ")
+        plan.columns.map { $0.mapped.select(MariaDBIdentifier.quote($0.sourceName)) }.joined(separator: ", ")
     }
 
     /// A stored value (cursor or key, from the state table) as a literal for `column`: refused unless it is a

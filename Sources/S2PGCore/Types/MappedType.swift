@@ -6,6 +6,19 @@ public struct MappedType: Hashable, Sendable {
         case column
         /// MySQL spatial values arrive in an internal binary form; `ST_AsText()` turns them into WKT.
         case spatialAsText
+        /// FLOAT arrives with 6 significant digits in the text protocol (16777216 as `16777200`), which
+        /// `real` would hold as another number; as DOUBLE it arrives exact, and `real` takes back the very
+        /// same float.
+        case floatAsDouble
+    }
+
+    /// The select-list expression that reads `column` (already quoted) this way.
+    public func select(_ column: String) -> String {
+        switch read {
+        case .column: column
+        case .spatialAsText: "ST_AsText(\(column))"
+        case .floatAsDouble: "CAST(\(column) AS DOUBLE)"
+        }
     }
 
     public var postgres: PostgresType

@@ -26,7 +26,7 @@ public struct TypeMapping: Sendable {
         case "decimal", "numeric", "dec", "fixed":
             return MappedType(.numeric(precision: type.number(at: 0) ?? 10, scale: type.number(at: 1) ?? 0))
         case "float", "float4":
-            return MappedType(.real)
+            return MappedType(.real, read: .floatAsDouble)
         case "double", "float8", "real":
             return MappedType(.doublePrecision)
         case "bit":

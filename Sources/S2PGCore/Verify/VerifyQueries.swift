@@ -29,9 +29,9 @@ public struct VerifyQueries: Sendable {
             if case .interval = column.mapped.postgres { return "CAST(ROUND(TIME_TO_SEC(\(name)) * 1000000) AS CHAR)" }
             // YEAR prints four digits (`0000`); the mirror's smallint holds the number.
             if column.sourceType.name == "year" { return "CAST(\(name) + 0 AS CHAR)" }
-            return "CAST(\(name) AS CHAR)"
+            return "CAST(\(column.mapped.select(name)) AS CHAR)"
         case .text, .json, .set, .vector:
-            let text = column.mapped.read == .spatialAsText ? "ST_AsText(\(name))" : "CAST(\(name) AS CHAR)"
+            let text = column.mapped.read == .spatialAsText ? column.mapped.select(name) : "CAST(\(name) AS CHAR)"
             return "REPLACE(\(text), CHAR(0), '')"
         case .bytes:
             return "LOWER(HEX(\(name)))"
@@ -53,7 +53,9 @@ public struct VerifyQueries: Sendable {
         case .timestamp(let precision): return Self.timestampText(name, precision: precision)
         case .timestampWithTimeZone(let precision): return Self.timestampText("(\(name) AT TIME ZONE 'UTC')", precision: precision)
         // MySQL writes exponents as e308 and e-7, PostgreSQL as e+308 and e-07.
-        case .real, .doublePrecision: return "regexp_replace(regexp_replace(\(name)::text, 'e\\+0*', 'e'), 'e-0*', 'e-')"
+        // A real as the source reads FLOAT (as DOUBLE); both print a double's shortest exact text.
+        case .real: return "regexp_replace(regexp_replace(\(name)::float8::text, 'e\\+0*', 'e'), 'e-0*', 'e-')"
+        case .doublePrecision: return "regexp_replace(regexp_replace(\(name)::text, 'e\\+0*', 'e'), 'e-0*', 'e-')"
         case .array(.text): return "array_to_string(\(name), ',')"
         case .array: return "'[' || array_to_string(\(name), ',') || ']'"
         default: return "\(name)::text"
