@@ -132,6 +132,14 @@ public actor MariaDBConnection {
     public func stream(
         _ sql: String, _ body: (borrowing MariaDBRow) throws -> Void
     ) throws -> [MariaDBColumn] {
+        try stream(sql, columns: { _ in }, body)
+    }
+
+    /// `stream`, handing the result's columns to `columns` before the first row.
+    @discardableResult
+    public func stream(
+        _ sql: String, columns prepare: ([MariaDBColumn]) throws -> Void, _ body: (borrowing MariaDBRow) throws -> Void
+    ) throws -> [MariaDBColumn] {
         try send(sql)
         guard let result = mysql_use_result(handle) else {
             if mysql_field_count(handle) == 0 { return [] }
@@ -141,6 +149,12 @@ public actor MariaDBConnection {
         let count = Int(mysql_num_fields(result))
         let fields = mysql_fetch_fields(result)!
         let columns = (0..<count).map { MariaDBColumn(fields[$0]) }
+        do {
+            try prepare(columns)
+        } catch {
+            abandon()
+            throw error
+        }
         while let values = mysql_fetch_row(result) {
             do {
                 try body(MariaDBRow(values: values, lengths: mysql_fetch_lengths(result), count: count))

@@ -93,7 +93,7 @@ struct CopyEncoderTests {
 
     @Test("VECTOR becomes an array literal")
     func vector() {
-        #expect(Self.encode("[0.45,0.55,-1e-3]", as: .vector).0 == "{0.45,0.55,-1e-3}")
+        #expect(Self.encode("[0.45,0.55,-1e-3]", as: .vector(.f32)).0 == "{0.45,0.55,-1e-3}")
     }
 
     @Test("numbers pass through unchanged", arguments: ["-9223372036854775808", "18446744073709551615", "12.50", "-1.7976931348623157e308", "-838:59:59.000000"])
@@ -167,5 +167,48 @@ struct CopyEncoderPiecesTests {
         #expect(counts == wholeCounts)
         #expect(counts.nulBytesRemoved == 2)
         #expect(counts.invalidUTF8Replaced == 1)
+    }
+}
+
+/// Packed VECTOR values as SingleStore 8.7+ sends them (little-endian elements, see `VectorElement` for the
+/// recorded sources): decoded into PostgreSQL array text that reads back the exact values.
+@Suite("COPY encoder, packed vectors")
+struct PackedVectorTests {
+    static func bytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+        values.flatMap { value in (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+    }
+
+    @Test(
+        "each element type, little-endian",
+        arguments: [
+            // The issue's own example: VECTOR(2, I32) [1,2] is 01 00 00 00 02 00 00 00.
+            (VectorElement.i32, [0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00] as [UInt8], "{1,2}"),
+            (.i8, [0x01, 0xFF, 0x80, 0x7F], "{1,-1,-128,127}"),
+            (.i16, bytes([Int16.min, -4, 8, Int16.max]), "{-32768,-4,8,32767}"),
+            (.i32, bytes([Int32.min, -1, Int32.max]), "{-2147483648,-1,2147483647}"),
+            (.i64, bytes([Int64.min, 0, Int64.max]), "{-9223372036854775808,0,9223372036854775807}"),
+            // singlestoredb-python tests/test.sql's f32_vectors row 1, packed as float32.
+            (.f32, bytes([Float(0.267261237), 0.534522474, 0.801783681].map(\.bitPattern)), "{0.26726124,0.5345225,0.8017837}"),
+            (.f64, bytes([0.267261237, -0.565685451, 1e-300].map(\.bitPattern)), "{0.267261237,-0.565685451,1e-300}"),
+            // Half floats: 1.0, -2.0, 65504 (the largest), 2^-24 (the smallest subnormal), infinity.
+            (.f16, bytes([0x3C00, 0xC000, 0x7BFF, 0x0001, 0x7C00] as [UInt16]), "{1.0,-2.0,65504.0,5.9604645e-08,Infinity}"),
+            (.f32, [], "{}"),
+        ])
+    func decodes(_ element: VectorElement, _ packed: [UInt8], _ expected: String) {
+        #expect(CopyEncoderTests.encode(packed, as: .packedVector(element)).0 == expected)
+    }
+
+    @Test("floats print so that real and double precision parse back the very same value")
+    func floatsRoundTrip() {
+        for value in [Float(0.1), .pi, .ulpOfOne, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -1e-30] {
+            let text = CopyEncoderTests.encode(Self.bytes([value.bitPattern]), as: .packedVector(.f32)).0
+            #expect(Float(text.dropFirst().dropLast()) == value, "\(text)")
+        }
+    }
+
+    @Test("a value that is not a whole number of elements is written so that PostgreSQL refuses the row, saying why")
+    func malformed() {
+        let text = CopyEncoderTests.encode([1, 2, 3], as: .packedVector(.i32)).0
+        #expect(text == "packed I32 VECTOR of 3 bytes: not a whole number of elements")
     }
 }

@@ -3,7 +3,8 @@ import MariaDBClient
 /// The hot path: source rows (text-protocol bytes) into PostgreSQL COPY text, byte by byte, into one
 /// reusable buffer. No per-value `String`, `Data` or formatter.
 public struct CopyEncoder {
-    public let encodings: [ValueEncoding]
+    /// One per column; a reader sets the VECTOR columns' form once the result says which it sends.
+    public var encodings: [ValueEncoding]
     /// The COPY data so far; the caller sends and clears it.
     public var output: [UInt8] = []
     public var counts = ValuePolicyCounts()
@@ -86,6 +87,8 @@ public struct CopyEncoder {
             appendJSON(value)
         case .set:
             appendSet(value)
+        case .packedVector(let element):
+            appendPackedVector(value, element)
         case .vector:
             // `[1,2,3]` → `{1,2,3}`: only the brackets differ.
             for byte in value {
@@ -226,6 +229,24 @@ public struct CopyEncoder {
     private static func isEscapedNUL(_ value: UnsafeRawBufferPointer, at index: Int) -> Bool {
         guard index + 5 < value.count, value[index + 1] == UInt8(ascii: "u") else { return false }
         return (2...5).allSatisfy { value[index + $0] == Byte.zero }
+    }
+
+    /// Little-endian elements → `{e1,e2,...}`. A value that is not a whole number of elements cannot have
+    /// come from a VECTOR: it is written so that PostgreSQL refuses the row, which then goes to the reject
+    /// log with this reason.
+    private mutating func appendPackedVector(_ value: UnsafeRawBufferPointer, _ element: VectorElement) {
+        guard value.count % element.byteCount == 0 else {
+            output.append(contentsOf: "packed \(element.rawValue) VECTOR of \(value.count) bytes: not a whole number of elements".utf8)
+            return
+        }
+        output.append(Byte.openBrace)
+        var offset = 0
+        while offset < value.count {
+            if offset > 0 { output.append(Byte.comma) }
+            output.append(contentsOf: element.text(value, at: offset).utf8)
+            offset += element.byteCount
+        }
+        output.append(Byte.closeBrace)
     }
 
     /// `a,b` → `{"a","b"}` (SET members cannot contain commas), then COPY-escaped.

@@ -9,6 +9,11 @@ struct SourceReader: Sendable {
     let queries: SourceQueries
     let encodings: [ValueEncoding]
 
+    init(queries: SourceQueries) {
+        self.queries = queries
+        encodings = queries.plan.columns.map { ValueEncoding($0) }
+    }
+
     /// A chunk ends at the first row boundary past this many bytes of COPY text.
     static let chunkBytes = 4 << 20
     /// A row of more source bytes than this is encoded alone and handed over in pieces.
@@ -42,7 +47,11 @@ struct SourceReader: Sendable {
                     encoder.counts = ValuePolicyCounts()
                     rowEnds.removeAll(keepingCapacity: true)
                 }
-                try connection.stream(sql) { row in
+                let columns = queries.plan.columns
+                try connection.stream(sql, columns: { result in
+                    // A VECTOR's form (packed or JSON) shows in its result column's character set.
+                    encoder.encodings = zip(columns, result).map { ValueEncoding($0, resultIsBinary: $1.isBinary) }
+                }) { row in
                     let large = row.byteCount > Self.largeRowBytes
                     var split = false
                     if large {

@@ -21,7 +21,7 @@ public struct TableSync: Sendable {
         logger[metadataKey: "table.name"] = "\(plan.sourceName)"
         self.logger = logger
         queries = SourceQueries(plan: plan)
-        reader = SourceReader(queries: queries, encodings: plan.columns.map(ValueEncoding.init))
+        reader = SourceReader(queries: queries)
         store = StateStore(schema: configuration.target.stateSchema)
         writer = TargetWriter(plan: plan, state: store)
     }

@@ -17,8 +17,17 @@ public enum ValueEncoding: Sendable, Hashable {
     case json
     /// SET `a,b` → `{"a","b"}`.
     case set
-    /// VECTOR `[1,2]` → `{1,2}`.
-    case vector
+    /// VECTOR in its JSON form, `[1,2]` → `{1,2}`.
+    case vector(VectorElement)
+    /// VECTOR packed, its elements little-endian one after another (see `VectorElement`) → `{1,2}`.
+    case packedVector(VectorElement)
+
+    /// The encoding of `column` as the result reads it: a VECTOR in a column of the binary character set is
+    /// packed.
+    public init(_ column: TablePlan.Column, resultIsBinary: Bool) {
+        self.init(column)
+        if case .vector(let element) = self, resultIsBinary { self = .packedVector(element) }
+    }
 
     public init(_ column: TablePlan.Column) {
         switch column.mapped.postgres {
@@ -29,7 +38,7 @@ public enum ValueEncoding: Sendable, Hashable {
         case .bitVarying(let length): self = .bits(length)
         case .jsonb: self = .json
         case .array(.text): self = .set
-        case .array: self = .vector
+        case .array: self = .vector(VectorElement(column.sourceType))
         case .varchar, .text, .other: self = .text
         }
     }

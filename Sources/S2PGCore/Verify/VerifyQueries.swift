@@ -30,7 +30,7 @@ public struct VerifyQueries: Sendable {
             // YEAR prints four digits (`0000`); the mirror's smallint holds the number.
             if column.sourceType.name == "year" { return "CAST(\(name) + 0 AS CHAR)" }
             return "CAST(\(column.mapped.select(name)) AS CHAR)"
-        case .text, .json, .set, .vector:
+        case .text, .json, .set, .vector, .packedVector:
             let text = column.mapped.read == .spatialAsText ? column.mapped.select(name) : "CAST(\(name) AS CHAR)"
             return "REPLACE(\(text), CHAR(0), '')"
         case .bytes:
@@ -76,7 +76,7 @@ public struct VerifyQueries: Sendable {
     /// Bytes are hashed raw, not as hex, so a value keeps its size.
     private func isHashedAlone(_ column: TablePlan.Column) -> Bool {
         switch ValueEncoding(column) {
-        case .text, .bytes, .set, .vector: true
+        case .text, .bytes, .set, .vector, .packedVector: true
         default: false
         }
     }
