@@ -177,7 +177,9 @@ public actor MariaDBConnection {
     /// Cuts the connection under a result nobody will read. Freeing an unbuffered result reads the rest of it
     /// first (minutes for a large table); after `mariadb_cancel` reads fail at once instead. Closing with
     /// `SO_LINGER` 0 resets the socket, so the server's query fails on its next write and stops; a plain
-    /// close would leave it blocked writing to a peer that reads nothing, until its write timeout.
+    /// close would leave it blocked writing to a peer that reads nothing, until its write timeout. Not `KILL
+    /// QUERY` from a second connection: on SingleStore a query id belongs to one aggregator, and behind a
+    /// load balancer the second connection may reach another, where the id names someone else's query.
     private func abandon() {
         var option = linger(l_onoff: 1, l_linger: 0)
         _ = setsockopt(Int32(mysql_get_socket(handle)), SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import MariaDBClient
 import PostgresClient
-import S2PGCore
+@testable import S2PGCore
 import Testing
 
 /// Discovery against a live MariaDB and the mirror tables it leads to in a live PostgreSQL.
@@ -83,6 +83,21 @@ struct CatalogTests {
         #expect(long.targetName.utf8.count <= 63)
         #expect(long.targetName != Self.longName)
         #expect(long.columns[1].targetName.utf8.count <= 63)
+    }
+
+    @Test("MariaDB is told from SingleStore; SingleStore's pre-7.8.1 way of telling table-valued functions runs here too")
+    func dialect() async throws {
+        try await LiveDatabases.withMariaDB { source in
+            #expect(try await source.run { try SourceDialect.detect(on: $0) } == .mariaDB)
+            // SingleStore before 7.8.1 has no FLAGS: a table-valued function is a "table" with a routine of the
+            // same name. MariaDB lists no functions as tables, but a routine named like a table shows the query.
+            try await source.execute("CREATE TABLE kept (id INT NOT NULL PRIMARY KEY)")
+            try await source.execute("CREATE TABLE recent (id INT NOT NULL PRIMARY KEY)")
+            try await source.execute("CREATE FUNCTION recent() RETURNS INT DETERMINISTIC RETURN 1")
+            let rows = try await source.query(SourceDialect.singleStore(version: "7.5.12").tablesSQL).strings
+            let tables = rows.map { SourceCatalogRows.Table(name: $0[0]!, type: $0[1]!, flags: $0[2].flatMap { UInt64($0) }) }
+            #expect(tables.filter(\.isSyncable).map(\.name).sorted() == ["kept"])
+        }
     }
 
     @Test("every MySQL type maps as the README's table says")

@@ -3,21 +3,28 @@ import MariaDBClient
 /// Every base table of the configured source database, with columns and keys.
 public struct SourceCatalog: Sendable {
     public var database: String
+    /// The server the catalog came from.
+    public var dialect: SourceDialect
     /// In name order.
     public var tables: [SourceTable]
 
-    /// Builds the catalog from its raw rows.
-    public init(database: String, rows: SourceCatalogRows) {
+    /// Builds the catalog from its raw rows, as `dialect` writes them.
+    public init(database: String, rows: SourceCatalogRows, dialect: SourceDialect = .mariaDB) {
         self.database = database
+        self.dialect = dialect
         let columns = Dictionary(grouping: rows.columns, by: \.table)
-        let keys = Dictionary(grouping: rows.uniqueKeys, by: \.table)
-        tables = rows.tables.sorted().map { name in
+        // A key that is also SingleStore's shard key is listed once per index kind, row for row alike; its
+        // own JDBC driver reads primary keys with SELECT DISTINCT (memsql/S2-JDBC-Connector,
+        // DatabaseMetaData.getPrimaryKeys). Alike rows are one.
+        let keys = Dictionary(grouping: Array(Set(rows.uniqueKeys)), by: \.table)
+        tables = rows.tables.filter(\.isSyncable).map(\.name).sorted().map { name in
             let indexes = Dictionary(grouping: keys[name] ?? [], by: \.index)
                 .mapValues { $0.sorted { $0.sequence < $1.sequence }.map(\.column) }
             return SourceTable(
                 name: name,
                 columns: (columns[name] ?? []).sorted { $0.ordinal < $1.ordinal }.map {
-                    SourceTable.Column(name: $0.name, type: SourceColumnType($0.columnType), isNullable: $0.isNullable)
+                    SourceTable.Column(
+                        name: $0.name, type: SourceColumnType(dialect.columnType($0.columnType)), isNullable: $0.isNullable)
                 },
                 // MariaDB names the primary key PRIMARY, SingleStore `primary`; SingleStore's internal
                 // indexes (`__SHARDKEY`) are not unique constraints.
@@ -26,16 +33,13 @@ public struct SourceCatalog: Sendable {
         }
     }
 
-    /// Reads the catalog of the connection's database (`DATABASE()`): three queries, whatever the number of
-    /// tables.
+    /// Reads the catalog of the connection's database (`DATABASE()`): the dialect, then three queries,
+    /// whatever the number of tables.
     public static func load(from connection: MariaDBConnection) async throws -> SourceCatalog {
         try await connection.run { connection in
+            let dialect = try SourceDialect.detect(on: connection)
             let database = try connection.query("SELECT DATABASE()").strings.first?.first ?? nil
-            let tables = try connection.query(
-                """
-                SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES
-                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
-                """).strings
+            let tables = try connection.query(dialect.tablesSQL).strings
             let columns = try connection.query(
                 """
                 SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE
@@ -50,13 +54,14 @@ public struct SourceCatalog: Sendable {
             return SourceCatalog(
                 database: database ?? "",
                 rows: SourceCatalogRows(
-                    tables: tables.map { $0[0]! },
+                    tables: tables.map { .init(name: $0[0]!, type: $0[1] ?? "", flags: $0[2].flatMap { UInt64($0) }) },
                     columns: columns.map {
                         .init(
                             table: $0[0]!, name: $0[1]!, ordinal: Int($0[2]!) ?? 0, columnType: $0[3]!,
                             isNullable: $0[4] == "YES")
                     },
-                    uniqueKeys: keys.map { .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!) }))
+                    uniqueKeys: keys.map { .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!) }),
+                dialect: dialect)
         }
     }
 }

@@ -1,6 +1,32 @@
 /// What s2pg reads from the source's `INFORMATION_SCHEMA`, as plain rows: three queries whatever the number
 /// of tables. Kept apart from their interpretation so SingleStore's catalog can be tested from rows alone.
 public struct SourceCatalogRows: Sendable, Hashable, Codable {
+    /// One row of `TABLES`, with the dialect's `FLAGS` (see `SourceDialect.tablesSQL`). A name alone is a
+    /// base table.
+    public struct Table: Sendable, Hashable, Codable, ExpressibleByStringLiteral {
+        public var name: String
+        /// `BASE TABLE`, `VIEW`, `SYSTEM VERSIONED`, ...
+        public var type: String
+        /// SingleStore's `FLAGS`: bit 0 marks a table-valued function. `nil` where the server has none.
+        public var flags: UInt64?
+
+        public init(name: String, type: String = "BASE TABLE", flags: UInt64? = nil) {
+            self.name = name
+            self.type = type
+            self.flags = flags
+        }
+
+        public init(stringLiteral name: String) {
+            self.init(name: name)
+        }
+
+        /// A table to sync: a base table (or MariaDB's system-versioned one), not a view, a temporary table
+        /// or a table-valued function.
+        var isSyncable: Bool {
+            ["BASE TABLE", "SYSTEM VERSIONED"].contains(type) && (flags ?? 0) & 1 == 0
+        }
+    }
+
     /// One row of `COLUMNS`.
     public struct Column: Sendable, Hashable, Codable {
         public var table: String
@@ -35,12 +61,12 @@ public struct SourceCatalogRows: Sendable, Hashable, Codable {
         }
     }
 
-    /// Base tables (not views), from `TABLES`.
-    public var tables: [String]
+    /// Every row of `TABLES` for the database.
+    public var tables: [Table]
     public var columns: [Column]
     public var uniqueKeys: [UniqueKeyColumn]
 
-    public init(tables: [String], columns: [Column], uniqueKeys: [UniqueKeyColumn]) {
+    public init(tables: [Table], columns: [Column], uniqueKeys: [UniqueKeyColumn]) {
         self.tables = tables
         self.columns = columns
         self.uniqueKeys = uniqueKeys

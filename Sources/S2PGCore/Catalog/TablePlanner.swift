@@ -21,13 +21,13 @@ public struct TablePlanner: Sendable {
         let selected = catalog.tables.filter {
             (sync.tables.isEmpty || sync.tables.contains($0.name)) && !sync.excludeTables.contains($0.name)
         }
-        let plans = try selected.map { (table) throws(S2PGError) in try plan(table) }
+        let mapping = TypeMapping(tinyint1AsBoolean: sync.tinyint1AsBoolean, defaultBitWidth: catalog.dialect.defaultBitWidth)
+        let plans = try selected.map { (table) throws(S2PGError) in try plan(table, mapping: mapping) }
         try requireDistinct(plans.map { ($0.sourceName, $0.targetName) }, what: "tables")
         return plans
     }
 
-    func plan(_ table: SourceTable) throws(S2PGError) -> TablePlan {
-        let mapping = TypeMapping(tinyint1AsBoolean: sync.tinyint1AsBoolean)
+    func plan(_ table: SourceTable, mapping: TypeMapping) throws(S2PGError) -> TablePlan {
         var warnings: [String] = []
         for column in table.columns where column.name.hasPrefix(TablePlan.metadataPrefix) {
             throw S2PGError(

@@ -3,9 +3,12 @@
 public struct TypeMapping: Sendable {
     /// Maps `TINYINT(1)` (MySQL's `BOOL`) to `boolean` instead of `smallint`.
     public var tinyint1AsBoolean: Bool
+    /// The width of a `BIT` whose type gives none (the source's; see `SourceDialect.defaultBitWidth`).
+    public var defaultBitWidth: Int
 
-    public init(tinyint1AsBoolean: Bool = false) {
+    public init(tinyint1AsBoolean: Bool = false, defaultBitWidth: Int = 1) {
         self.tinyint1AsBoolean = tinyint1AsBoolean
+        self.defaultBitWidth = defaultBitWidth
     }
 
     public func map(_ type: SourceColumnType) -> MappedType {
@@ -30,7 +33,7 @@ public struct TypeMapping: Sendable {
         case "double", "float8", "real":
             return MappedType(.doublePrecision)
         case "bit":
-            return MappedType(.bitVarying(type.number(at: 0) ?? 1))
+            return MappedType(.bitVarying(type.number(at: 0) ?? defaultBitWidth))
         case "char", "varchar", "nchar", "nvarchar":
             // MySQL counts characters, as PostgreSQL does; CHAR(0) holds only '' and NULL.
             let length = type.number(at: 0) ?? 1

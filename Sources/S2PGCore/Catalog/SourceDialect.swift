@@ -1,0 +1,75 @@
+import Foundation
+import MariaDBClient
+
+/// Which server the source is, and everything s2pg does differently for it: the one owner of SingleStore's
+/// differences from MariaDB/MySQL. Detected once per discovery from `@@memsql_version`, which only
+/// SingleStore has (as xo/dbmeta's `models/singlestore` reads its release).
+///
+/// What is the same on both is written once elsewhere; what is SingleStore's own is here, each rule with
+/// the recorded source it follows.
+public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
+    case mariaDB
+    /// `version` as `@@memsql_version` gives it (`8.9.3`).
+    case singleStore(version: String)
+
+    public var description: String {
+        switch self {
+        case .mariaDB: "MariaDB/MySQL"
+        case .singleStore(let version): "SingleStore \(version)"
+        }
+    }
+
+    /// Asks the server; MariaDB and MySQL refuse the variable (error 1193, unknown system variable).
+    static func detect(on connection: isolated MariaDBConnection) throws -> SourceDialect {
+        do {
+            let version = try connection.query("SELECT @@memsql_version").strings.first?.first ?? nil
+            return .singleStore(version: version ?? "unknown")
+        } catch let error as MariaDBError where error.errorNumber == 1193 {
+            return .mariaDB
+        }
+    }
+
+    /// The version as numbers, for comparisons (`8.9.3` → [8, 9, 3]).
+    private var versionNumbers: [Int] {
+        guard case .singleStore(let version) = self else { return [] }
+        return version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+    }
+
+    /// `TABLE_NAME, TABLE_TYPE, FLAGS` of the current database's tables. On SingleStore a table-valued
+    /// function is listed too, with bit 0 of `FLAGS` set from 7.8.1 on; before that it is told by a routine
+    /// of the same name. (memsql/S2-JDBC-Connector, `DatabaseMetaData.getTables`: `CAST(FLAGS AS UNSIGNED
+    /// INTEGER) & 1 = 0`, else `LEFT JOIN INFORMATION_SCHEMA.ROUTINES ... ROUTINE_NAME IS NULL`.)
+    var tablesSQL: String {
+        let flags: String
+        switch self {
+        case .mariaDB:
+            flags = "NULL"
+        case .singleStore where versionNumbers.lexicographicallyPrecedes([7, 8, 1]):
+            flags = """
+                (SELECT COUNT(*) FROM INFORMATION_SCHEMA.ROUTINES r
+                 WHERE r.ROUTINE_SCHEMA = t.TABLE_SCHEMA AND r.ROUTINE_NAME = t.TABLE_NAME)
+                """
+        case .singleStore:
+            flags = "CAST(t.FLAGS AS UNSIGNED INTEGER)"
+        }
+        return "SELECT t.TABLE_NAME, t.TABLE_TYPE, \(flags) FROM INFORMATION_SCHEMA.TABLES t WHERE t.TABLE_SCHEMA = DATABASE()"
+    }
+
+    /// `COLUMN_TYPE` as the type mapping reads it. SingleStore writes a PERSISTED computed column's
+    /// expression before its type (`... PERSISTED int(11)`); its JDBC driver reads the type after the word
+    /// (memsql/S2-JDBC-Connector, `DatabaseMetaData.DataTypeClause`: `SUBSTRING(COLUMN_TYPE, 10 +
+    /// LOCATE('PERSISTED', UCASE(COLUMN_TYPE)))`), and so does s2pg.
+    func columnType(_ text: String) -> String {
+        guard case .singleStore = self, let persisted = text.range(of: "persisted ", options: .caseInsensitive) else { return text }
+        return String(text[persisted.upperBound...])
+    }
+
+    /// The width of a `BIT` whose `COLUMN_TYPE` gives none: MariaDB always writes `bit(n)`; SingleStore's
+    /// `BIT` is 64 bits.
+    var defaultBitWidth: Int {
+        switch self {
+        case .mariaDB: 1
+        case .singleStore: 64
+        }
+    }
+}
