@@ -25,7 +25,7 @@ struct CatalogTests {
         """,
         "CREATE TABLE `order` (`group` INT NOT NULL, `Select` VARCHAR(10), `User` INT, updated_at TIMESTAMP(6) NOT NULL, PRIMARY KEY (`group`))",
         "CREATE TABLE `Orders` (id INT NOT NULL PRIMARY KEY, updated_at DATETIME NOT NULL)",
-        "CREATE TABLE `orders` (id INT NOT NULL PRIMARY KEY, updated_at DATETIME NOT NULL)",
+        "CREATE TABLE `orders` (id INT NOT NULL PRIMARY KEY, updated_at DATETIME NOT NULL, KEY (updated_at))",
         "CREATE TABLE `\(longName)` (id INT NOT NULL PRIMARY KEY, `\(longName)` INT)",
         "CREATE TABLE line_items (order_id INT NOT NULL, line INT NOT NULL, sku VARCHAR(20), updated_at DATETIME(3) NOT NULL, PRIMARY KEY (order_id, line))",
         "CREATE TABLE page_views (path VARCHAR(100), viewed_at DATETIME)",
@@ -73,6 +73,11 @@ struct CatalogTests {
         #expect(byName["order"]?.cursor == TablePlan.Cursor(column: "updated_at", isTimestamp: true, precision: 6))
         #expect(byName["line_items"]?.key == ["order_id", "line"])
         #expect(byName["line_items"]?.cursor?.precision == 3)
+        // A cursor column no index starts with makes every window a scan of the table.
+        #expect(byName["line_items"]?.warnings == [
+            "updated_at leads no index, so every window reads the whole table; add one: CREATE INDEX ... ON line_items (updated_at)",
+        ])
+        #expect(byName["orders"]?.warnings == [])
         #expect(byName["page_views"]?.mode == .full)
         #expect(byName["page_views"]?.keySource == .synthetic)
         #expect(byName["countries"]?.keySource == .uniqueKey("uq_code"))
@@ -141,6 +146,7 @@ struct CatalogTests {
             #expect(text.output.contains("page_views → public.page_views  full (no updated_at column), key (_s2pg_row_id) from synthetic row id"))
             #expect(text.output.contains(#"CREATE TABLE IF NOT EXISTS "public"."order" ("#))
             #expect(text.output.contains("8 tables: 5 incremental, 3 full"))
+            #expect(text.output.contains("  warning: updated_at leads no index, so every window reads the whole table"))
             #expect(!text.output.contains(source.password!) && !text.error.contains(source.password!))
 
             let report = try await S2PGProcess.run(["discover", "--json", "--config", file.path], environment: environment)

@@ -29,7 +29,8 @@ public struct SourceCatalog: Sendable {
                 // MariaDB names the primary key PRIMARY, SingleStore `primary`; SingleStore's internal
                 // indexes (`__SHARDKEY`) are not unique constraints.
                 primaryKey: indexes.first { $0.key.lowercased() == "primary" }?.value ?? [],
-                uniqueKeys: indexes.filter { $0.key.lowercased() != "primary" && !$0.key.hasPrefix("__") })
+                uniqueKeys: indexes.filter { $0.key.lowercased() != "primary" && !$0.key.hasPrefix("__") },
+                indexLeads: Set(rows.indexLeads.filter { $0.table == name }.map(\.column)))
         }
     }
 
@@ -45,11 +46,11 @@ public struct SourceCatalog: Sendable {
                 SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE
                 FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
                 """).strings
-            // Functional index parts have no COLUMN_NAME; they cannot serve as a key.
-            let keys = try connection.query(
+            // Functional index parts have no COLUMN_NAME; they cannot serve as a key or be sought.
+            let indexes = try connection.query(
                 """
-                SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM INFORMATION_SCHEMA.STATISTICS
-                WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND COLUMN_NAME IS NOT NULL
+                SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE FROM INFORMATION_SCHEMA.STATISTICS
+                WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IS NOT NULL
                 """).strings
             return SourceCatalog(
                 database: database ?? "",
@@ -60,7 +61,10 @@ public struct SourceCatalog: Sendable {
                             table: $0[0]!, name: $0[1]!, ordinal: Int($0[2]!) ?? 0, columnType: $0[3]!,
                             isNullable: $0[4] == "YES")
                     },
-                    uniqueKeys: keys.map { .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!) }),
+                    uniqueKeys: indexes.filter { $0[4] == "0" }.map {
+                        .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!)
+                    },
+                    indexLeads: indexes.filter { $0[2] == "1" }.map { .init(table: $0[0]!, column: $0[3]!) }),
                 dialect: dialect)
         }
     }

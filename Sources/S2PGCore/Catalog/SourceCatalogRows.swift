@@ -1,5 +1,5 @@
 /// What s2pg reads from the source's `INFORMATION_SCHEMA`, as plain rows: three queries whatever the number
-/// of tables. Kept apart from their interpretation so SingleStore's catalog can be tested from rows alone.
+/// of tables (`STATISTICS` gives both the unique keys and the columns that lead an index). Kept apart from their interpretation so SingleStore's catalog can be tested from rows alone.
 public struct SourceCatalogRows: Sendable, Hashable, Codable {
     /// One row of `TABLES`, with the dialect's `FLAGS` (see `SourceDialect.tablesSQL`). A name alone is a
     /// base table.
@@ -61,14 +61,27 @@ public struct SourceCatalogRows: Sendable, Hashable, Codable {
         }
     }
 
+    /// A column that is the first of an index (`STATISTICS`, `SEQ_IN_INDEX = 1`): the source can seek it.
+    public struct IndexLead: Sendable, Hashable, Codable {
+        public var table: String
+        public var column: String
+
+        public init(table: String, column: String) {
+            self.table = table
+            self.column = column
+        }
+    }
+
     /// Every row of `TABLES` for the database.
     public var tables: [Table]
     public var columns: [Column]
     public var uniqueKeys: [UniqueKeyColumn]
+    public var indexLeads: [IndexLead]
 
-    public init(tables: [Table], columns: [Column], uniqueKeys: [UniqueKeyColumn]) {
+    public init(tables: [Table], columns: [Column], uniqueKeys: [UniqueKeyColumn], indexLeads: [IndexLead] = []) {
         self.tables = tables
         self.columns = columns
         self.uniqueKeys = uniqueKeys
+        self.indexLeads = indexLeads
     }
 }

@@ -13,6 +13,8 @@ public struct SourceTable: Sendable, Hashable {
     public var primaryKey: [String]
     /// Other unique keys: index name → columns in key order.
     public var uniqueKeys: [String: [String]]
+    /// Columns that are the first of some index, unique or not.
+    public var indexLeads: Set<String> = []
 
     public func column(named name: String) -> Column? {
         columns.first { $0.name == name }

@@ -66,6 +66,11 @@ public struct TablePlanner: Sendable {
             modeReason = "no primary key, no unique key on NOT NULL columns, and no sync.keys entry"
             cursor = nil
         }
+        if let cursor, !table.indexLeads.contains(cursor.column) {
+            warnings.append(
+                "\(cursor.column) leads no index, so every window reads the whole table; add one: "
+                    + "CREATE INDEX ... ON \(table.name) (\(cursor.column))")
+        }
         return TablePlan(
             sourceName: table.name, targetSchema: targetSchema, targetName: TargetName.for(table.name),
             mode: cursor == nil ? .full : .incremental, modeReason: modeReason, keySource: keySource, key: key,
