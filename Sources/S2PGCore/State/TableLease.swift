@@ -53,8 +53,7 @@ public struct TableLease: Sendable {
         while true {
             if try await connection.run({ try lease.tryAcquire(as: identity, on: $0) }) { return }
             guard let deadline, ContinuousClock.now < deadline else {
-                let holder = try await connection.run { try lease.holder(on: $0) }
-                throw TableHeld(table: table, holder: holder, waited: wait)
+                throw TableHeld(table: table, holder: try await holder(on: connection), waited: wait)
             }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -95,8 +94,16 @@ public struct TableLease: Sendable {
         """
     }
 
-    private func holder(on connection: isolated PostgresConnection) throws -> Holder? {
-        try connection.execute(Self.liveHolders(leases) + " AND l.source_table = $1", [table]).rows.first.map(Self.holder)
+    /// Who holds the lease. The holder records itself just after it takes the lock, in a statement of its
+    /// own: a lock seen held but not yet recorded is asked about again for up to a second.
+    private func holder(on connection: PostgresConnection) async throws -> Holder? {
+        let sql = Self.liveHolders(leases) + " AND l.source_table = $1"
+        let deadline = ContinuousClock.now + .seconds(1)
+        while true {
+            if let row = try await connection.execute(sql, [table]).rows.first { return Self.holder(row) }
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Every table held now, by source table name.
