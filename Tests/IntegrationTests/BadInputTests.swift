@@ -13,7 +13,7 @@ struct BadInputTests {
         try await fixture.mirror("SELECT to_regnamespace($1) IS NOT NULL", [fixture.configuration.target.stateSchema]) == [["t"]]
     }
 
-    @Test("an unknown table or a nullable or missing sync.keys column is refused before anything is written to the target")
+    @Test("an unknown table or a nullable or missing sync.keys column is refused, and a reset of a table never synced ends, before anything is written to the target")
     func refusedBeforeWriting() async throws {
         try await SyncFixture.with { fixture in
             try await fixture.source.execute("CREATE TABLE events (id INT, v INT)")
@@ -22,6 +22,11 @@ struct BadInputTests {
             let unknown = try await S2PGProcess.run(["sync", "--table", "evnets", "--config", file.path], environment: environment)
             #expect(unknown.status != 0)
             #expect(unknown.error.contains("--table evnets: no such table"), "\(unknown.error)")
+            #expect(try await !Self.stateSchemaExists(fixture))
+
+            let reset = try await S2PGProcess.run(["reset", "--table", "evnets", "--config", file.path], environment: environment)
+            #expect(reset.status == 0, "\(reset.error)")
+            #expect(reset.output.contains("evnets: no state (never synced)"))
             #expect(try await !Self.stateSchemaExists(fixture))
 
             for keys in [["id"], ["event_id"]] {

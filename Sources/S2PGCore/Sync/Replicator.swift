@@ -71,6 +71,8 @@ public struct Replicator: Sendable {
     public func reset(_ tables: [String], wait: Duration) async throws -> [String] {
         let target = try await PostgresConnection.connect(configuration.target.connection)
         let schema = configuration.target.stateSchema
+        // Without state there is nothing to forget, and nothing is created to find that out.
+        guard try await StateStore(schema: schema).exists(on: target) else { return [] }
         try await Migrator(schema: schema).migrate(target, logger: logger)
         var reset: [String] = []
         for table in tables {

@@ -16,9 +16,14 @@ public struct StateStore: Sendable {
             .rows.first.map(TableState.init)
     }
 
+    /// Whether the state schema was ever created.
+    public func exists(on connection: PostgresConnection) async throws -> Bool {
+        try await connection.execute("SELECT to_regclass($1) IS NOT NULL", [table]).rows[0][0] == "t"
+    }
+
     /// Every table's state; none before the state schema was first created.
     public func all(on connection: PostgresConnection) async throws -> [TableState] {
-        guard try await connection.execute("SELECT to_regclass($1) IS NOT NULL", [table]).rows[0][0] == "t" else { return [] }
+        guard try await exists(on: connection) else { return [] }
         let sql = "SELECT \(TableState.columns) FROM \(table) ORDER BY source_table"
         return try await connection.execute(sql).rows.map(TableState.init)
     }
