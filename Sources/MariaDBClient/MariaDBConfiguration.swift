@@ -12,6 +12,10 @@ public struct MariaDBConfiguration: Sendable {
     public var tls: MariaDBTLSMode
     /// PEM file of the certificate authority, for the `verify-*` modes.
     public var tlsCA: String?
+    /// The zone every session asks for. SingleStore ignores the request and stays in the server's zone,
+    /// so s2pg reads back what a session got (`SourceZone`); tests ask MariaDB for another zone to be in
+    /// that situation.
+    public var sessionTimeZone = "+00:00"
 
     public init(
         host: String, port: Int = 3306, user: String, password: String? = nil, database: String? = nil,

@@ -8,7 +8,7 @@ import Glibc
 /// One connection to MariaDB or SingleStore.
 ///
 /// The actor owns the `MYSQL` handle (closed in `deinit`) and runs on its own serial queue, so the blocking
-/// Connector/C calls never sit on Swift's cooperative pool. Sessions use utf8mb4 and `sessionSetup`.
+/// Connector/C calls never sit on Swift's cooperative pool. Sessions use utf8mb4 and `sessionSetup(timeZone:)`.
 public actor MariaDBConnection {
     private let executor: DispatchQueueExecutor
     private let handle: UnsafeMutablePointer<MYSQL>
@@ -18,13 +18,16 @@ public actor MariaDBConnection {
 
     /// Run at the start of every session (and again on a reconnect, as an init command is), whatever the
     /// server's defaults:
-    /// - `time_zone = '+00:00'`: TIMESTAMP values are read in UTC.
+    /// - `time_zone = '+00:00'` (the configuration's `sessionTimeZone`): TIMESTAMP values are read in UTC
+    ///   where the server honours it (SingleStore does not; see `SourceZone`).
     /// - `sql_mode = ''`: s2pg's SQL means the same on every server. The flags that change how a query is
     ///   parsed (`ANSI_QUOTES`, `NO_BACKSLASH_ESCAPES`, which string literals depend on, `PIPES_AS_CONCAT`,
     ///   `IGNORE_SPACE`, `HIGH_NOT_PRECEDENCE`, MariaDB's `ORACLE`, `MSSQL`, ... ) or what a read returns
     ///   (`PAD_CHAR_TO_FULL_LENGTH`, `EMPTY_STRING_IS_NULL`, `TIME_ROUND_FRACTIONAL`) are off; the others
     ///   only govern writes, and s2pg never writes to the source.
-    public static let sessionSetup = "SET time_zone = '+00:00', sql_mode = ''"
+    public static func sessionSetup(timeZone: String) -> String {
+        "SET time_zone = \(MariaDBIdentifier.literal(timeZone.utf8)), sql_mode = ''"
+    }
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -61,7 +64,7 @@ public actor MariaDBConnection {
         mysql_options(handle, MYSQL_OPT_WRITE_TIMEOUT, &writeTimeout)
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         // An init command is replayed on every (re)connect, so the session can never silently revert.
-        mysql_options(handle, MYSQL_INIT_COMMAND, Self.sessionSetup)
+        mysql_options(handle, MYSQL_INIT_COMMAND, Self.sessionSetup(timeZone: config.sessionTimeZone))
         configureTLS(config)
 
         let connected = mysql_real_connect(

@@ -15,7 +15,7 @@ public enum Discovery {
     static func discover(
         _ configuration: Configuration, source connection: MariaDBConnection, logger: Logger
     ) async throws -> (plans: [TablePlan], sourceTables: [String]) {
-        let catalog = try await SourceCatalog.load(from: connection)
+        let catalog = try await SourceCatalog.load(from: connection, configuredZone: configuration.source.timeZone)
         let plans = try TablePlanner(sync: configuration.sync, targetSchema: configuration.target.schema).plan(catalog)
         for plan in plans {
             for warning in plan.warnings { logger.warning("\(warning)", metadata: ["table.name": "\(plan.sourceName)"]) }

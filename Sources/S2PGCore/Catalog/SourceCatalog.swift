@@ -5,13 +5,16 @@ public struct SourceCatalog: Sendable {
     public var database: String
     /// The server the catalog came from.
     public var dialect: SourceDialect
+    /// The zone its sessions are in.
+    public var zone: SourceZone
     /// In name order.
     public var tables: [SourceTable]
 
     /// Builds the catalog from its raw rows, as `dialect` writes them.
-    public init(database: String, rows: SourceCatalogRows, dialect: SourceDialect = .mariaDB) {
+    public init(database: String, rows: SourceCatalogRows, dialect: SourceDialect = .mariaDB, zone: SourceZone = .utc) {
         self.database = database
         self.dialect = dialect
+        self.zone = zone
         let columns = Dictionary(grouping: rows.columns, by: \.table)
         // A key that is also SingleStore's shard key is listed once per index kind, row for row alike; its
         // own JDBC driver reads primary keys with SELECT DISTINCT (memsql/S2-JDBC-Connector,
@@ -34,11 +37,13 @@ public struct SourceCatalog: Sendable {
         }
     }
 
-    /// Reads the catalog of the connection's database (`DATABASE()`): the dialect, then three queries,
-    /// whatever the number of tables.
-    public static func load(from connection: MariaDBConnection) async throws -> SourceCatalog {
+    /// Reads the catalog of the connection's database (`DATABASE()`): the dialect and the session's zone,
+    /// then three queries, whatever the number of tables.
+    /// `configuredZone` is `source.time_zone`, for a session zone that names no single zone.
+    public static func load(from connection: MariaDBConnection, configuredZone: String? = nil) async throws -> SourceCatalog {
         try await connection.run { connection in
             let dialect = try SourceDialect.detect(on: connection)
+            let zone = try SourceZone.detect(on: connection, configured: configuredZone)
             let database = try connection.query("SELECT DATABASE()").strings.first?.first ?? nil
             let tables = try connection.query(dialect.tablesSQL).strings
             let columns = try connection.query(
@@ -65,7 +70,7 @@ public struct SourceCatalog: Sendable {
                         .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!)
                     },
                     indexLeads: indexes.filter { $0[2] == "1" }.map { .init(table: $0[0]!, column: $0[3]!) }),
-                dialect: dialect)
+                dialect: dialect, zone: zone)
         }
     }
 }

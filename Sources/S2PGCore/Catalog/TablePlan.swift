@@ -56,6 +56,8 @@ public struct TablePlan: Sendable, Hashable {
     /// Source columns, in ordinal order.
     public var columns: [Column]
     public var warnings: [String]
+    /// The zone the source's sessions read TIMESTAMP values in.
+    public var sourceZone: SourceZone = .utc
 
     /// Metadata columns s2pg adds to every mirror.
     public static let syncedAtColumn = "_s2pg_synced_at"

@@ -22,7 +22,11 @@ public struct TablePlanner: Sendable {
             (sync.tables.isEmpty || sync.tables.contains($0.name)) && !sync.excludeTables.contains($0.name)
         }
         let mapping = TypeMapping(tinyint1AsBoolean: sync.tinyint1AsBoolean, defaultBitWidth: catalog.dialect.defaultBitWidth)
-        let plans = try selected.map { (table) throws(S2PGError) in try plan(table, mapping: mapping) }
+        let plans = try selected.map { (table) throws(S2PGError) in
+            var plan = try plan(table, mapping: mapping)
+            plan.sourceZone = catalog.zone
+            return plan
+        }
         try requireDistinct(plans.map { ($0.sourceName, $0.targetName) }, what: "tables")
         return plans
     }

@@ -24,7 +24,8 @@ public struct StatusReport: Sendable, Codable {
             if let source = try? await MariaDBConnection.connect(configuration.source.connection) {
                 for isTimestamp in Set(cursors.values.map(\.isTimestamp)) {
                     clocks[isTimestamp] = try? await SourceClock.now(
-                        on: source, isTimestamp: isTimestamp, timeZone: configuration.source.timeZone)
+                        on: source, isTimestamp: isTimestamp, timeZone: configuration.source.timeZone,
+                        sessionZone: plans.first?.sourceZone ?? .utc)
                 }
             }
         }

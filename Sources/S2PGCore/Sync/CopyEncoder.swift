@@ -72,13 +72,9 @@ public struct CopyEncoder {
         case .bytes:
             appendHex(value)
         case .dateTime:
-            if Self.isValidDate(value) {
-                output.append(contentsOf: value)
-            } else {
-                counts.invalidDatesNulled += 1
-                output.append(Byte.backslash)
-                output.append(Byte.letterN)
-            }
+            appendDateTime(value, suffix: [])
+        case .zonedDateTime(let suffix):
+            appendDateTime(value, suffix: suffix)
         case .boolean:
             output.append(value.allSatisfy { $0 == Byte.zero } ? Byte.letterF : Byte.letterT)
         case .bits(let length):
@@ -135,6 +131,18 @@ public struct CopyEncoder {
         // Room for a piece and the slice that passes it, so the buffer never grows by doubling.
         output.reserveCapacity(pieceBytes + 2 * Self.sliceBytes + 16)
         try flush(piece)
+    }
+
+    /// A date and time, then `suffix` (a zone); NULL, counted, for a zero or impossible date.
+    private mutating func appendDateTime(_ value: UnsafeRawBufferPointer, suffix: [UInt8]) {
+        if Self.isValidDate(value) {
+            output.append(contentsOf: value)
+            output.append(contentsOf: suffix)
+        } else {
+            counts.invalidDatesNulled += 1
+            output.append(Byte.backslash)
+            output.append(Byte.letterN)
+        }
     }
 
     /// COPY text escaping; NUL bytes removed; invalid UTF-8 replaced by U+FFFD.

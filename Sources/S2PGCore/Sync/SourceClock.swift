@@ -1,12 +1,12 @@
 import MariaDBClient
 
-/// The source's clock, in the zone a cursor column is written in: UTC for TIMESTAMP (the session is
-/// +00:00), the server's own zone (or `source.time_zone`) for DATETIME. Never the local machine's clock.
+/// The source's clock, in the zone a cursor column is written in (see `SourceQueries.clock`). Never the
+/// local machine's clock.
 public enum SourceClock {
     public static func now(
-        on connection: MariaDBConnection, isTimestamp: Bool, timeZone: String?
+        on connection: MariaDBConnection, isTimestamp: Bool, timeZone: String?, sessionZone: SourceZone
     ) async throws -> SourceTimestamp {
-        let statements = SourceQueries.clock(isTimestamp: isTimestamp, timeZone: timeZone)
+        let statements = SourceQueries.clock(isTimestamp: isTimestamp, timeZone: timeZone, sessionZone: sessionZone)
         let text = try await connection.run { connection in
             var value: String?
             for statement in statements {

@@ -12,7 +12,7 @@ public enum SourceLiteral {
     }
 
     /// `value` as a literal for a column of `type`. String literals use backslash escapes, which is why
-    /// every s2pg session pins `sql_mode` (see `MariaDBConnection.sessionSetup`).
+    /// every s2pg session pins `sql_mode` (see `MariaDBConnection.sessionSetup(timeZone:)`).
     public static func render(_ value: String, as type: SourceColumnType) throws(Invalid) -> String {
         let bytes = Array(value.utf8)
         let invalid = Invalid(type: type.description)

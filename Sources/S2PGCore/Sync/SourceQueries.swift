@@ -96,12 +96,15 @@ public struct SourceQueries: Sendable {
         return sql
     }
 
-    /// The source's clock in the zone the cursor column is written in: UTC for TIMESTAMP (the session is
-    /// +00:00), the server's own zone (or `source.time_zone`) for DATETIME.
-    public static func clock(isTimestamp: Bool, timeZone: String?) -> [String] {
-        if isTimestamp { return ["SELECT UTC_TIMESTAMP(6)"] }
-        let zone = timeZone.map { MariaDBIdentifier.literal($0.utf8) } ?? "@@global.time_zone"
-        return ["SET time_zone = \(zone)", "SELECT NOW(6)", "SET time_zone = '+00:00'"]
+    /// The source's clock in the zone the cursor column is written in. TIMESTAMP: UTC, or the sessions' zone
+    /// where the server keeps them in another (SingleStore), since the values come in it. DATETIME:
+    /// `source.time_zone` when set (converted from UTC by the server, as SingleStore ignores SET
+    /// time_zone), else the server's own zone.
+    public static func clock(isTimestamp: Bool, timeZone: String?, sessionZone: SourceZone) -> [String] {
+        if isTimestamp { return [sessionZone == .utc ? "SELECT UTC_TIMESTAMP(6)" : "SELECT NOW(6)"] }
+        if let timeZone { return ["SELECT CONVERT_TZ(UTC_TIMESTAMP(6), '+00:00', \(MariaDBIdentifier.literal(timeZone.utf8)))"] }
+        guard sessionZone == .utc else { return ["SELECT NOW(6)"] }
+        return ["SET time_zone = @@global.time_zone", "SELECT NOW(6)", "SET time_zone = '+00:00'"]
     }
 
     /// Index of each key column in the select list.

@@ -50,7 +50,9 @@ struct SourceReader: Sendable {
                 let columns = queries.plan.columns
                 try connection.stream(sql, columns: { result in
                     // A VECTOR's form (packed or JSON) shows in its result column's character set.
-                    encoder.encodings = zip(columns, result).map { ValueEncoding($0, resultIsBinary: $1.isBinary) }
+                    encoder.encodings = zip(columns, result).map {
+                        ValueEncoding($0, resultIsBinary: $1.isBinary, zone: queries.plan.sourceZone)
+                    }
                 }) { row in
                     let large = row.byteCount > Self.largeRowBytes
                     var split = false

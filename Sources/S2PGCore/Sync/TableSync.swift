@@ -121,7 +121,8 @@ public struct TableSync: Sendable {
     }
 
     private func clock(_ source: MariaDBConnection, isTimestamp: Bool) async throws -> SourceTimestamp {
-        try await SourceClock.now(on: source, isTimestamp: isTimestamp, timeZone: configuration.source.timeZone)
+        try await SourceClock.now(
+            on: source, isTimestamp: isTimestamp, timeZone: configuration.source.timeZone, sessionZone: plan.sourceZone)
     }
 
     /// Rows per part of an incremental page: the first part reaches PostgreSQL after a quarter of a default

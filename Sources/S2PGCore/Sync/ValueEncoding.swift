@@ -9,6 +9,9 @@ public enum ValueEncoding: Sendable, Hashable {
     case bytes
     /// DATE, DATETIME, TIMESTAMP: zero and impossible dates become NULL.
     case dateTime
+    /// TIMESTAMP read in a session zone other than UTC (see `SourceZone`): as `dateTime`, followed by the
+    /// zone, so that PostgreSQL turns the local time into the instant.
+    case zonedDateTime(suffix: [UInt8])
     /// TINYINT(1) as boolean: 0 is false, anything else true.
     case boolean
     /// BIT(n) bytes as n binary digits.
@@ -23,10 +26,11 @@ public enum ValueEncoding: Sendable, Hashable {
     case packedVector(VectorElement)
 
     /// The encoding of `column` as the result reads it: a VECTOR in a column of the binary character set is
-    /// packed.
-    public init(_ column: TablePlan.Column, resultIsBinary: Bool) {
+    /// packed; a TIMESTAMP comes in the sessions' zone.
+    public init(_ column: TablePlan.Column, resultIsBinary: Bool, zone: SourceZone) {
         self.init(column)
         if case .vector(let element) = self, resultIsBinary { self = .packedVector(element) }
+        if case .timestampWithTimeZone = column.mapped.postgres, let suffix = zone.copySuffix { self = .zonedDateTime(suffix: suffix) }
     }
 
     public init(_ column: TablePlan.Column) {

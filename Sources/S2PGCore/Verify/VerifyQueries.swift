@@ -35,7 +35,7 @@ public struct VerifyQueries: Sendable {
             return "REPLACE(\(text), CHAR(0), '')"
         case .bytes:
             return "LOWER(HEX(\(name)))"
-        case .dateTime:
+        case .dateTime, .zonedDateTime:
             // Zero and impossible dates are NULL in the mirror, by policy.
             return "IF(\(name) < '0001-01-01' OR MONTH(\(name)) = 0 OR DAYOFMONTH(\(name)) = 0, NULL, CAST(\(name) AS CHAR))"
         case .boolean:
@@ -51,7 +51,8 @@ public struct VerifyQueries: Sendable {
         case .interval: return "round(extract(epoch FROM \(name)) * 1000000)::text"
         case .bytea: return "encode(\(name), 'hex')"
         case .timestamp(let precision): return Self.timestampText(name, precision: precision)
-        case .timestampWithTimeZone(let precision): return Self.timestampText("(\(name) AT TIME ZONE 'UTC')", precision: precision)
+        // As the source's sessions print it: in their zone.
+        case .timestampWithTimeZone(let precision): return Self.timestampText(plan.sourceZone.postgresLocalTime(name), precision: precision)
         // MySQL writes exponents as e308 and e-7, PostgreSQL as e+308 and e-07.
         // A real as the source reads FLOAT (as DOUBLE); both print a double's shortest exact text.
         case .real: return "regexp_replace(regexp_replace(\(name)::float8::text, 'e\\+0*', 'e'), 'e-0*', 'e-')"
