@@ -31,8 +31,9 @@ public enum SourceZone: Sendable, Hashable, CustomStringConvertible {
         if let offset = offset(reported) { return .zone(offset) }
         if reported.contains("/") { return .zone(reported) }
         if let configured { return offset(configured).map(SourceZone.zone) ?? .zone(configured) }
+        // A configuration to complete, not a passing failure: `run` stops on it rather than retry.
         throw S2PGError(
-            code: .source,
+            code: .configuration,
             message: "the source's sessions are in time zone \(reported.isEmpty ? "(none reported)" : reported), which names no "
                 + "single zone, and TIMESTAMP values arrive in it (SingleStore ignores SET time_zone): set source.time_zone "
                 + "to the server's zone, e.g. \"America/Chicago\" or \"-05:00\"")
