@@ -102,6 +102,11 @@ struct CatalogTests {
             let rows = try await source.query(SourceDialect.singleStore(version: "7.5.12").tablesSQL).strings
             let tables = rows.map { SourceCatalogRows.Table(name: $0[0]!, type: $0[1]!, flags: $0[2].flatMap { UInt64($0) }) }
             #expect(tables.filter(\.isSyncable).map(\.name).sorted() == ["kept"])
+            // SingleStore's check for UNENFORCED keys reads SHOW CREATE TABLE; MariaDB's has none to find.
+            try await source.execute("CREATE TABLE coded (id INT NOT NULL, code CHAR(3) NOT NULL, UNIQUE KEY uq_code (code))")
+            let definition = try await source.query("SHOW CREATE TABLE coded").strings[0][1]!
+            #expect(definition.contains("UNIQUE KEY `uq_code` (`code`)"))
+            #expect(SourceDialect.unenforcedKeys(inCreateTable: definition).isEmpty)
         }
     }
 

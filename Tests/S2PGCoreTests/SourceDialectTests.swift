@@ -87,4 +87,32 @@ struct SourceDialectTests {
         #expect(try Self.plan(rows)["flags"]?.columns.map(\.mapped.postgres) == [.integer, .bitVarying(64), .bitVarying(3)])
         #expect(try Self.plan(rows, .mariaDB)["flags"]?.columns.map(\.mapped.postgres) == [.integer, .bitVarying(1), .bitVarying(3)])
     }
+
+    @Test("a UNIQUE ... UNENFORCED key can hold duplicates: never the sync key")
+    func unenforcedKeys() throws {
+        // docs.singlestore.com, "Specifying Unenforced Unique Constraints": `UNIQUE KEY (col1, col2)
+        // UNENFORCED`, and `CREATE TABLE t (id INT, SORT KEY (id), UNIQUE KEY (id) UNENFORCED RELY)`.
+        let definition = """
+            CREATE TABLE `t` (
+              `id` int(11) NOT NULL,
+              `email` varchar(100) NOT NULL,
+              `odd``name` int(11) NOT NULL,
+              `code` char(3) NOT NULL,
+              UNIQUE KEY `id` (`id`) UNENFORCED RELY,
+              UNIQUE KEY `pair` (`email`, `odd``name`) unenforced,
+              UNIQUE KEY `code` (`code`),
+              SORT KEY `__UNORDERED` ()
+            )
+            """
+        #expect(SourceDialect.unenforcedKeys(inCreateTable: definition) == [["id"], ["email", "odd`name"]])
+        var rows = Self.table("t", [("id", "int(11)"), ("email", "varchar(100)"), ("code", "char(3)")], key: [])
+        rows.columns = rows.columns.map { var column = $0; column.isNullable = false; return column }
+        rows.uniqueKeys = [
+            Key(table: "t", index: "id", sequence: 1, column: "id"), Key(table: "t", index: "code", sequence: 1, column: "code"),
+        ]
+        rows.unenforcedKeys = [.init(table: "t", columns: ["id"])]
+        #expect(try Self.plan(rows)["t"]?.keySource == .uniqueKey("code"))
+        rows.uniqueKeys.removeLast()
+        #expect(try Self.plan(rows)["t"]?.keySource == .synthetic)
+    }
 }

@@ -32,13 +32,18 @@ public struct SourceCatalog: Sendable {
                 // MariaDB names the primary key PRIMARY, SingleStore `primary`; SingleStore's internal
                 // indexes (`__SHARDKEY`) are not unique constraints.
                 primaryKey: indexes.first { $0.key.lowercased() == "primary" }?.value ?? [],
-                uniqueKeys: indexes.filter { $0.key.lowercased() != "primary" && !$0.key.hasPrefix("__") },
+                // A key the source does not enforce can hold duplicates: never a sync key.
+                uniqueKeys: indexes.filter { index, columns in
+                    index.lowercased() != "primary" && !index.hasPrefix("__")
+                        && !rows.unenforcedKeys.contains(.init(table: name, columns: columns))
+                },
                 indexLeads: Set(rows.indexLeads.filter { $0.table == name }.map(\.column)))
         }
     }
 
     /// Reads the catalog of the connection's database (`DATABASE()`): the dialect and the session's zone,
-    /// then three queries, whatever the number of tables.
+    /// then three queries, whatever the number of tables (on SingleStore, also the definition of each table
+    /// with a unique key besides its primary key, for `UNENFORCED`).
     /// `configuredZone` is `source.time_zone`, for a session zone that names no single zone.
     public static func load(from connection: MariaDBConnection, configuredZone: String? = nil) async throws -> SourceCatalog {
         try await connection.run { connection in
@@ -57,6 +62,17 @@ public struct SourceCatalog: Sendable {
                 SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE FROM INFORMATION_SCHEMA.STATISTICS
                 WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IS NOT NULL
                 """).strings
+            let uniqueKeys: [SourceCatalogRows.UniqueKeyColumn] = indexes.filter { $0[4] == "0" }.map {
+                .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!)
+            }
+            // Only tables with a unique key besides the primary key are asked for their definition.
+            var unenforced: [SourceCatalogRows.UnenforcedKey] = []
+            if dialect.hasUnenforcedKeys {
+                for table in Set(uniqueKeys.filter { $0.index.lowercased() != "primary" }.map(\.table)).sorted() {
+                    let text = try connection.query("SHOW CREATE TABLE \(MariaDBIdentifier.quote(table))").strings.first?.last ?? nil
+                    unenforced += SourceDialect.unenforcedKeys(inCreateTable: text ?? "").map { .init(table: table, columns: $0) }
+                }
+            }
             return SourceCatalog(
                 database: database ?? "",
                 rows: SourceCatalogRows(
@@ -66,10 +82,9 @@ public struct SourceCatalog: Sendable {
                             table: $0[0]!, name: $0[1]!, ordinal: Int($0[2]!) ?? 0, columnType: $0[3]!,
                             isNullable: $0[4] == "YES")
                     },
-                    uniqueKeys: indexes.filter { $0[4] == "0" }.map {
-                        .init(table: $0[0]!, index: $0[1]!, sequence: Int($0[2]!) ?? 0, column: $0[3]!)
-                    },
-                    indexLeads: indexes.filter { $0[2] == "1" }.map { .init(table: $0[0]!, column: $0[3]!) }),
+                    uniqueKeys: uniqueKeys,
+                    indexLeads: indexes.filter { $0[2] == "1" }.map { .init(table: $0[0]!, column: $0[3]!) },
+                    unenforcedKeys: unenforced),
                 dialect: dialect, zone: zone)
         }
     }

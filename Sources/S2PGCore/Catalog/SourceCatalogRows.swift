@@ -72,16 +72,32 @@ public struct SourceCatalogRows: Sendable, Hashable, Codable {
         }
     }
 
+    /// A unique key the source does not enforce (SingleStore's `UNENFORCED`), by its columns.
+    public struct UnenforcedKey: Sendable, Hashable, Codable {
+        public var table: String
+        public var columns: [String]
+
+        public init(table: String, columns: [String]) {
+            self.table = table
+            self.columns = columns
+        }
+    }
+
     /// Every row of `TABLES` for the database.
     public var tables: [Table]
     public var columns: [Column]
     public var uniqueKeys: [UniqueKeyColumn]
     public var indexLeads: [IndexLead]
+    public var unenforcedKeys: [UnenforcedKey]
 
-    public init(tables: [Table], columns: [Column], uniqueKeys: [UniqueKeyColumn], indexLeads: [IndexLead] = []) {
+    public init(
+        tables: [Table], columns: [Column], uniqueKeys: [UniqueKeyColumn], indexLeads: [IndexLead] = [],
+        unenforcedKeys: [UnenforcedKey] = []
+    ) {
         self.tables = tables
         self.columns = columns
         self.uniqueKeys = uniqueKeys
         self.indexLeads = indexLeads
+        self.unenforcedKeys = unenforcedKeys
     }
 }

@@ -64,6 +64,31 @@ public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
         return String(text[persisted.upperBound...])
     }
 
+    /// Whether unique keys must be checked for `UNENFORCED` in `SHOW CREATE TABLE` (see `unenforcedKeys`).
+    var hasUnenforcedKeys: Bool {
+        if case .singleStore = self { true } else { false }
+    }
+
+    /// The column lists of the `UNIQUE ... UNENFORCED` keys in a table's `SHOW CREATE TABLE`. SingleStore
+    /// does not enforce them, so they can hold duplicates, and on a columnstore table such a key is
+    /// logical only (docs.singlestore.com, "Specifying Unenforced Unique Constraints": `UNIQUE KEY (col1,
+    /// col2) UNENFORCED [RELY | NORELY]`). `CREATE TABLE` text lists one key a line.
+    static func unenforcedKeys(inCreateTable text: String) -> [[String]] {
+        text.split(whereSeparator: \.isNewline).compactMap { line -> [String]? in
+            let upper = line.uppercased()
+            guard upper.contains("UNIQUE"), upper.contains("UNENFORCED"), let open = line.firstIndex(of: "("),
+                let close = line[open...].firstIndex(of: ")")
+            else { return nil }
+            return line[line.index(after: open)..<close].split(separator: ",").map { name in
+                var column = name.trimmingCharacters(in: .whitespaces)
+                if column.hasPrefix("`"), column.hasSuffix("`"), column.count >= 2 {
+                    column = String(column.dropFirst().dropLast()).replacing("``", with: "`")
+                }
+                return column
+            }
+        }
+    }
+
     /// The width of a `BIT` whose `COLUMN_TYPE` gives none: MariaDB always writes `bit(n)`; SingleStore's
     /// `BIT` is 64 bits.
     var defaultBitWidth: Int {
