@@ -25,16 +25,32 @@ struct SourceDialectTests {
         return Dictionary(uniqueKeysWithValues: plans.map { ($0.sourceName, $0) })
     }
 
-    @Test("a primary key that is also the shard key, listed once per index kind, is one key")
+    @Test("a primary key listed twice in STATISTICS is one key")
     func primaryKeyListedTwice() throws {
-        // xo/dbmeta test/singlestore_test.go: "region's key is also its shard key, and is listed once"
-        // (PRIMARY.country:1, PRIMARY.area:2) after its reading; SingleStore's JDBC driver reads primary keys
-        // with SELECT DISTINCT from STATISTICS (memsql/S2-JDBC-Connector, DatabaseMetaData.getPrimaryKeys).
-        var rows = Self.table("region", [("country", "char(2)"), ("area", "varchar(20)"), ("name", "text")], key: ["country", "area"])
-        rows.uniqueKeys += rows.uniqueKeys
-        let plan = try #require(try Self.plan(rows)["region"])
-        #expect(plan.key == ["country", "area"])
-        #expect(plan.createTableSQL.contains(#"PRIMARY KEY ("country", "area")"#))
+        // memsql/singlestore-odbc-connector test/catalog2.c, odbc119: for `t_odbc119 (id int not null
+        // auto_increment PRIMARY KEY, ui_p1 INT NOT NULL, iu_p2 INT NOT NULL, a varchar(100) not null,
+        // KEY `INDEX` (`a`), UNIQUE KEY `UNIQUE` (ui_p1, iu_p2, id))` SingleStore's statistics are 6 rows:
+        // PRIMARY id (non-unique 0, seq 1) twice, then UNIQUE ui_p1, iu_p2, id (seq 1 to 3), then INDEX a.
+        // Its JDBC driver reads primary keys with SELECT DISTINCT (S2-JDBC-Connector, DatabaseMetaData).
+        let rows = SourceCatalogRows(
+            tables: ["t_odbc119"],
+            columns: [
+                Column(table: "t_odbc119", name: "id", ordinal: 1, columnType: "int(11)", isNullable: false),
+                Column(table: "t_odbc119", name: "ui_p1", ordinal: 2, columnType: "int(11)", isNullable: false),
+                Column(table: "t_odbc119", name: "iu_p2", ordinal: 3, columnType: "int(11)", isNullable: false),
+                Column(table: "t_odbc119", name: "a", ordinal: 4, columnType: "varchar(100)", isNullable: false),
+            ],
+            uniqueKeys: [
+                Key(table: "t_odbc119", index: "PRIMARY", sequence: 1, column: "id"),
+                Key(table: "t_odbc119", index: "PRIMARY", sequence: 1, column: "id"),
+                Key(table: "t_odbc119", index: "UNIQUE", sequence: 1, column: "ui_p1"),
+                Key(table: "t_odbc119", index: "UNIQUE", sequence: 2, column: "iu_p2"),
+                Key(table: "t_odbc119", index: "UNIQUE", sequence: 3, column: "id"),
+            ],
+            indexLeads: [.init(table: "t_odbc119", column: "id"), .init(table: "t_odbc119", column: "ui_p1"), .init(table: "t_odbc119", column: "a")])
+        let plan = try #require(try Self.plan(rows)["t_odbc119"])
+        #expect(plan.key == ["id"])
+        #expect(plan.createTableSQL.contains(#"PRIMARY KEY ("id")"#))
     }
 
     @Test("table-valued functions (FLAGS bit 0) and temporary tables are not tables to sync")
