@@ -1,5 +1,7 @@
 /// What s2pg reads from the source's `INFORMATION_SCHEMA`, as plain rows: three queries whatever the number
-/// of tables (`STATISTICS` gives both the unique keys and the columns that lead an index). Kept apart from their interpretation so SingleStore's catalog can be tested from rows alone.
+/// of tables (`STATISTICS` gives both the unique keys and the columns that lead an index), and on
+/// SingleStore its `UNENFORCED` keys. Kept apart from their interpretation so SingleStore's catalog can be
+/// tested from rows alone.
 public struct SourceCatalogRows: Sendable, Hashable, Codable {
     /// One row of `TABLES`, with the dialect's `FLAGS` (see `SourceDialect.tablesSQL`). A name alone is a
     /// base table.

@@ -23,7 +23,8 @@ public struct TablePlan: Sendable, Hashable {
     /// The column s2pg reads incremental changes by.
     public struct Cursor: Sendable, Hashable {
         public var column: String
-        /// DATETIME values are in the server's zone; TIMESTAMP values are read in UTC.
+        /// DATETIME values are in the server's zone; TIMESTAMP values are read in UTC, or in the zone the
+        /// source's sessions are in (`TablePlan.sourceZone`).
         public var isTimestamp: Bool
         public var precision: Int
 

@@ -47,7 +47,7 @@ public struct TypeMapping: Sendable {
         case "datetime":
             return MappedType(.timestamp(precision: type.number(at: 0) ?? 0))
         case "timestamp":
-            // Read in UTC (the session's time_zone is +00:00), so the instant is exact.
+            // Read in UTC, or with the sessions' zone attached (`SourceZone`): the instant is exact.
             return MappedType(.timestampWithTimeZone(precision: type.number(at: 0) ?? 0))
         case "time":
             // MySQL TIME is a duration from -838:59:59 to 838:59:59; PostgreSQL's time stops at 24:00.
