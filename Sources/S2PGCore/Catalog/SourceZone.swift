@@ -17,8 +17,17 @@ public enum SourceZone: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func detect(on connection: isolated MariaDBConnection, configured: String?) throws -> SourceZone {
-        let row = try connection.query("SELECT @@session.time_zone, @@system_time_zone").strings.first
-        return try resolve(session: row?[0] ?? "", system: row?[1] ?? nil, configured: configured)
+        let session = try connection.query("SELECT @@session.time_zone").strings.first?.first ?? nil
+        // Only needed when the session says SYSTEM; a server without the variable leaves it unknown.
+        var system: String?
+        if session?.uppercased() == "SYSTEM" {
+            do {
+                system = try connection.query("SELECT @@system_time_zone").strings.first?.first ?? nil
+            } catch let error as MariaDBError where error.errorNumber == 1193 {
+                system = nil
+            }
+        }
+        return try resolve(session: session ?? "", system: system, configured: configured)
     }
 
     private static let utcNames: Set<String> = ["+00:00", "-00:00", "UTC", "GMT", "ETC/UTC", "ETC/GMT", "UNIVERSAL", "ZULU", "Z"]
