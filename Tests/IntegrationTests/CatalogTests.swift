@@ -75,7 +75,7 @@ struct CatalogTests {
         #expect(byName["line_items"]?.cursor?.precision == 3)
         // A cursor column no index starts with makes every window a scan of the table.
         #expect(byName["line_items"]?.warnings == [
-            "updated_at leads no index, so every window reads the whole table; add one: CREATE INDEX ... ON line_items (updated_at)",
+            "updated_at leads no index, so every window reads the whole table; add one: CREATE INDEX ... ON `line_items` (`updated_at`)",
         ])
         #expect(byName["orders"]?.warnings == [])
         #expect(byName["page_views"]?.mode == .full)

@@ -1,3 +1,5 @@
+import MariaDBClient
+
 /// Turns the source catalog and the configuration into one `TablePlan` per selected table. Pure: no I/O.
 public struct TablePlanner: Sendable {
     public var sync: SyncConfiguration
@@ -72,8 +74,8 @@ public struct TablePlanner: Sendable {
         }
         if let cursor, !table.indexLeads.contains(cursor.column) {
             warnings.append(
-                "\(cursor.column) leads no index, so every window reads the whole table; add one: "
-                    + "CREATE INDEX ... ON \(table.name) (\(cursor.column))")
+                "\(cursor.column) leads no index, so every window reads the whole table; add one: CREATE INDEX ... ON "
+                    + "\(MariaDBIdentifier.quote(table.name)) (\(MariaDBIdentifier.quote(cursor.column)))")
         }
         return TablePlan(
             sourceName: table.name, targetSchema: targetSchema, targetName: TargetName.for(table.name),
