@@ -126,6 +126,13 @@ public actor PostgresConnection {
         copying = sql
     }
 
+    /// Rolls back the transaction in progress, aborting first a COPY `beginCopy` left open (the server takes
+    /// no other statement during one).
+    public func rollback() throws(PostgresError) {
+        if copying != nil { _ = try? endCopy(aborting: true) }
+        try execute("ROLLBACK")
+    }
+
     /// Sends COPY data of the COPY `beginCopy` started, in pieces that need not align with rows.
     public func writeCopy(_ bytes: [UInt8]) throws(PostgresError) {
         try PostgresCopyWriter(handle: handle).write(bytes)

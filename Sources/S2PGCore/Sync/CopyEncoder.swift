@@ -194,10 +194,7 @@ public struct CopyEncoder {
     }
 
     private mutating func appendHexDigits(_ value: UnsafeRawBufferPointer) {
-        for byte in value {
-            output.append(Byte.hexDigits[Int(byte >> 4)])
-            output.append(Byte.hexDigits[Int(byte & 0x0F)])
-        }
+        Byte.appendHex(value, to: &output)
     }
 
     /// BIT(n) arrives as ceil(n/8) big-endian bytes; PostgreSQL wants n binary digits.
@@ -316,4 +313,12 @@ enum Byte {
     static let openBrace = UInt8(ascii: "{")
     static let closeBrace = UInt8(ascii: "}")
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Two lowercase hex digits a byte.
+    static func appendHex(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        for byte in bytes {
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0x0F)])
+        }
+    }
 }

@@ -148,7 +148,7 @@ public struct Replicator: Sendable {
             // Still under the lease, after whatever transaction the failure left open; a connection that is
             // broken has lost the lease with it, and the error is recorded on a new one. Either way the
             // table's connection is not reused.
-            _ = try? await tableTarget.execute("ROLLBACK")
+            _ = try? await tableTarget.rollback()
             if (try? await store.recordError("\(error)", for: plan.sourceName, on: tableTarget)) == nil,
                 let target = try? await targets.take(),
                 (try? await store.recordError("\(error)", for: plan.sourceName, on: target)) != nil

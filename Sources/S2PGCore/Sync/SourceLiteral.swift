@@ -142,10 +142,7 @@ public enum SourceLiteral {
         case .bytes, .bits:
             var text: [UInt8] = []
             text.reserveCapacity(bytes.count * 2)
-            for byte in bytes {
-                text.append(Byte.hexDigits[Int(byte >> 4)])
-                text.append(Byte.hexDigits[Int(byte & 0x0F)])
-            }
+            Byte.appendHex(bytes, to: &text)
             return String(decoding: text, as: UTF8.self)
         default:
             return String(decoding: bytes, as: UTF8.self)

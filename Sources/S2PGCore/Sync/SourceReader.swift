@@ -55,15 +55,16 @@ struct SourceReader: Sendable {
                     }
                 }) { row in
                     let large = row.byteCount > Self.largeRowBytes
+                    let number = numbered ? ordinal : nil
                     var split = false
                     if large {
                         if !rowEnds.isEmpty { try send() }
-                        try encoder.append(row, ordinal: numbered ? ordinal : nil, pieceBytes: Self.chunkBytes) { piece in
+                        try encoder.append(row, ordinal: number, pieceBytes: Self.chunkBytes) { piece in
                             split = true
                             try channel.send(EncodedChunk(piece: piece))
                         }
                     } else {
-                        encoder.append(row, ordinal: numbered ? ordinal : nil)
+                        encoder.append(row, ordinal: number)
                     }
                     ordinal += 1
                     rowEnds.append(encoder.output.count)

@@ -72,8 +72,7 @@ struct TargetWriter: Sendable {
     /// After PostgreSQL refused a part: starts the page over, to be read again and written row by row
     /// (`upsertRow`); `finishPage` commits.
     func restartPage(on connection: isolated PostgresConnection) throws {
-        if connection.isCopying { _ = try? connection.endCopy(aborting: true) }
-        try connection.execute("ROLLBACK")
+        try connection.rollback()
         try beginPage(on: connection)
     }
 
@@ -111,8 +110,7 @@ struct TargetWriter: Sendable {
 
     /// Gives up a page after a failure: nothing of it is kept.
     func abandonPage(on connection: isolated PostgresConnection) {
-        if connection.isCopying { _ = try? connection.endCopy(aborting: true) }
-        _ = try? connection.execute("ROLLBACK")
+        _ = try? connection.rollback()
     }
 
     /// A refused reload chunk again, inside the caller's transaction: each row with `copy` under its own

@@ -38,13 +38,11 @@ public enum VectorElement: String, Sendable, Hashable, CaseIterable {
         case .i64: return String(Int64(bitPattern: little(UInt64.self)))
         case .f16: return Self.floatText(Self.halfToFloat(little(UInt16.self)))
         case .f32: return Self.floatText(Float(bitPattern: little(UInt32.self)))
-        case .f64:
-            let value = Double(bitPattern: little(UInt64.self))
-            return value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-Infinity" : "Infinity") : value.description
+        case .f64: return Self.floatText(Double(bitPattern: little(UInt64.self)))
         }
     }
 
-    private static func floatText(_ value: Float) -> String {
+    private static func floatText<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) -> String {
         value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-Infinity" : "Infinity") : value.description
     }
 

@@ -31,8 +31,7 @@ public struct VerifyQueries: Sendable {
             if column.sourceType.name == "year" { return "CAST(\(name) + 0 AS CHAR)" }
             return "CAST(\(column.mapped.select(name)) AS CHAR)"
         case .text, .json, .set, .vector, .packedVector:
-            let text = column.mapped.read == .spatialAsText ? column.mapped.select(name) : "CAST(\(name) AS CHAR)"
-            return "REPLACE(\(text), CHAR(0), '')"
+            return "REPLACE(CAST(\(column.mapped.select(name)) AS CHAR), CHAR(0), '')"
         case .bytes:
             return "LOWER(HEX(\(name)))"
         case .dateTime, .zonedDateTime:
@@ -75,21 +74,20 @@ public struct VerifyQueries: Sendable {
     /// Values that can be large (text, bytes) enter a row's hash by their own MD5: the row's text would
     /// otherwise be built whole, and the source gives NULL for a string over its `max_allowed_packet`.
     /// Bytes are hashed raw, not as hex, so a value keeps its size.
-    private func isHashedAlone(_ column: TablePlan.Column) -> Bool {
+    private func sourceHashed(_ column: TablePlan.Column) -> String {
         switch ValueEncoding(column) {
-        case .text, .bytes, .set, .vector, .packedVector: true
-        default: false
+        case .bytes: "MD5(\(MariaDBIdentifier.quote(column.sourceName)))"
+        case .text, .set, .vector, .packedVector: "MD5(\(sourceValue(column)))"
+        default: sourceValue(column)
         }
     }
 
-    private func sourceHashed(_ column: TablePlan.Column) -> String {
-        guard isHashedAlone(column) else { return sourceValue(column) }
-        return ValueEncoding(column) == .bytes ? "MD5(\(MariaDBIdentifier.quote(column.sourceName)))" : "MD5(\(sourceValue(column)))"
-    }
-
     private func targetHashed(_ column: TablePlan.Column) -> String {
-        guard isHashedAlone(column) else { return targetValue(column) }
-        return ValueEncoding(column) == .bytes ? "md5(\(PostgresIdentifier.quote(column.targetName)))" : "md5(\(targetValue(column)))"
+        switch ValueEncoding(column) {
+        case .bytes: "md5(\(PostgresIdentifier.quote(column.targetName)))"
+        case .text, .set, .vector, .packedVector: "md5(\(targetValue(column)))"
+        default: targetValue(column)
+        }
     }
 
     /// `SELECT key, md5(row)` on the source, ordered by the key's bytes. A keyless table's rows are matched by
