@@ -1,4 +1,5 @@
 import MariaDBClient
+import PostgresClient
 import Testing
 
 @testable import S2PGCore
@@ -62,6 +63,52 @@ struct SourceReaderTests {
                 [expected, expected, "{1,-2}", "{1,-2}"], [nil, nil, "{}", "{}"],
             ])
             #expect(try await fixture.mirror("SELECT fp = ARRAY[0.267261237, 0.534522474, 0.801783681]::real[] FROM vecs WHERE id = 1") == [["t"]])
+        }
+    }
+
+    @Test("verify compares packed VECTORs of every element type by their bytes, and names what it cannot compare")
+    func verifyPackedVectors() async throws {
+        try await SyncFixture.with { fixture in
+            // Little-endian elements as SingleStore packs them (singlestoredb-python's converters.py unpacks
+            // `<{n}f`, `<{n}d`, `<{n}b`, `<{n}h`, `<{n}i`, `<{n}q`, `<{n}e`).
+            func packed<T: FixedWidthInteger>(_ values: [T]) -> String {
+                MariaDBIdentifier.hexLiteral(values.flatMap { value in (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } })
+            }
+            let types = ["vector(3, F32)", "vector(2, F64)", "vector(3, I8)", "vector(2, I16)", "vector(2, I32)", "vector(2, I64)", "vector(2, F16)", "vector(2, F32)"]
+            try await fixture.source.execute(
+                "CREATE TABLE vecs (id INT NOT NULL PRIMARY KEY, f VARBINARY(64), d VARBINARY(64), b VARBINARY(64), s VARBINARY(64), i VARBINARY(64), q VARBINARY(64), h VARBINARY(64), j VARCHAR(100))")
+            try await fixture.source.execute(
+                """
+                INSERT INTO vecs VALUES (1, \(packed([Float(0.267261237), -1.5e-7, 3.4e38].map(\.bitPattern))), \(packed([Double(0.1), -2.5e300].map(\.bitPattern))),
+                \(packed([Int8(-1), 127, -128])), \(packed([Int16(-2), 300])), \(packed([Int32(-3), 70000])), \(packed([Int64.min, 5])),
+                \(packed([UInt16(0x3C00), 0xC000])), '[0.5,-2]'), (2, NULL, X'', NULL, NULL, NULL, NULL, NULL, NULL)
+                """)
+            var plan = try await Discovery.plans(fixture.configuration, source: fixture.source, logger: SyncFixture.logger)[0]
+            for (index, type) in types.enumerated() {
+                plan.columns[index + 1].sourceType = SourceColumnType(type)
+                plan.columns[index + 1].mapped = TypeMapping().map(SourceColumnType(type))
+            }
+            var data: [UInt8] = []
+            try await SourceReader(queries: SourceQueries(plan: plan)).read(
+                try SourceQueries(plan: plan).reload(afterKey: nil, since: nil), from: fixture.source, chunkRows: 10, numbered: false
+            ) { data += $0.data }
+            try await fixture.target.execute(plan.createTableSQL)
+            let names = plan.columns.map { PostgresIdentifier.quote($0.targetName) }.joined(separator: ", ")
+            try await fixture.target.beginCopy("COPY \(plan.qualifiedTargetName) (\(names)) FROM STDIN")
+            try await fixture.target.writeCopy(data)
+            try await fixture.target.endCopy()
+
+            let equal = try await Verifier(configuration: fixture.configuration).verify(plan)
+            #expect(equal.isEqual, "\(equal.summary)")
+            #expect(equal.uncomparedColumns == ["h (packed F16 VECTOR)"])
+            for (column, value) in [("f", "{0.267261237,-1.5e-7,3.3e38}"), ("d", "{0.1,-2.5e300,1}"), ("b", "{-1,127,-127}"), ("q", "{-9223372036854775808,6}")] {
+                let mirror = try await fixture.mirror("SELECT \(column)::text FROM \(plan.qualifiedTargetName) WHERE id = 1")[0][0]!
+                try await fixture.target.execute("UPDATE \(plan.qualifiedTargetName) SET \(column) = '\(value)' WHERE id = 1")
+                let report = try await Verifier(configuration: fixture.configuration).verify(plan)
+                #expect(report.different == ["1"], "\(column)")
+                try await fixture.target.execute("UPDATE \(plan.qualifiedTargetName) SET \(column) = '\(mirror)' WHERE id = 1")
+            }
+            #expect(try await Verifier(configuration: fixture.configuration).verify(plan).isEqual)
         }
     }
 

@@ -29,8 +29,9 @@ public struct SourceCatalog: Sendable {
                     SourceTable.Column(
                         name: $0.name, type: SourceColumnType(dialect.columnType($0.columnType)), isNullable: $0.isNullable)
                 },
-                // MariaDB names the primary key PRIMARY, SingleStore `primary`; SingleStore's internal
-                // indexes (`__SHARDKEY`) are not unique constraints.
+                // Both name the primary key PRIMARY (SingleStore 9.1.1 as xo/dbmeta's tests read it); index
+                // names compare without case, as MySQL's do. SingleStore's own keys (`__UNORDERED`) are no
+                // constraints.
                 primaryKey: indexes.first { $0.key.lowercased() == "primary" }?.value ?? [],
                 // A key the source does not enforce can hold duplicates: never a sync key.
                 uniqueKeys: indexes.filter { index, columns in

@@ -15,10 +15,14 @@ public struct Verifier: Sendable {
     typealias Entry = (key: [UInt8], hash: [UInt8])
 
     public func verify(_ plan: TablePlan) async throws -> VerifyReport {
-        let queries = VerifyQueries(plan: plan)
-        var report = VerifyReport(table: plan.sourceName)
-        report.uncomparedColumns = plan.columns.filter { ValueEncoding($0) == .json }.map(\.sourceName)
         let source = try await MariaDBConnection.connect(configuration.source.connection)
+        // A VECTOR's form (packed or JSON) shows in its result column's character set.
+        let probe = VerifyQueries(plan: plan).probeSQL
+        let columns = try await source.run { try $0.query(probe).columns }
+        let queries = VerifyQueries(
+            plan: plan, encodings: zip(plan.columns, columns).map { ValueEncoding($0, resultIsBinary: $1.isBinary, zone: .utc) })
+        var report = VerifyReport(table: plan.sourceName)
+        report.uncomparedColumns = queries.uncomparedColumns
         let target = try await PostgresConnection.connect(configuration.target.connection)
 
         let channel = ChunkChannel<[Entry]>(capacity: 4)

@@ -6,9 +6,24 @@ import PostgresClient
 /// documented value policies). Both sides are ordered by the bytes of the canonical key.
 public struct VerifyQueries: Sendable {
     public let plan: TablePlan
+    /// Each column's encoding by source name, as the source's result sends it (a VECTOR packed or as JSON).
+    let encodings: [String: ValueEncoding]
 
-    public init(plan: TablePlan) {
+    /// `encodings` in the order of the plan's columns, from the source's result (`probeSQL`); by default
+    /// as the plan alone gives them.
+    public init(plan: TablePlan, encodings: [ValueEncoding]? = nil) {
         self.plan = plan
+        self.encodings = Dictionary(
+            uniqueKeysWithValues: zip(plan.columns.map(\.sourceName), encodings ?? plan.columns.map(ValueEncoding.init)))
+    }
+
+    /// The sync's select list with no rows, for the result's columns to tell how VECTORs come.
+    public var probeSQL: String {
+        "SELECT \(SourceQueries(plan: plan).selectList) FROM \(MariaDBIdentifier.quote(plan.sourceName)) LIMIT 0"
+    }
+
+    private func encoding(_ column: TablePlan.Column) -> ValueEncoding {
+        encodings[column.sourceName] ?? ValueEncoding(column)
     }
 
     /// What stands for NULL in the canonical text, and what separates values: control characters that
@@ -17,22 +32,37 @@ public struct VerifyQueries: Sendable {
     static let separator = "\u{1F}"
 
     /// Columns whose values are compared. jsonb normalizes JSON (key order, spacing), which the source
-    /// cannot reproduce in SQL, so JSON columns are left out and reported as such.
+    /// cannot reproduce in SQL, so JSON columns are left out and reported as such; so are packed
+    /// half-precision VECTORs, whose `real` elements PostgreSQL cannot write back as binary16.
     public var comparedColumns: [TablePlan.Column] {
-        plan.columns.filter { ValueEncoding($0) != .json }
+        plan.columns.filter { uncompared($0) == nil }
+    }
+
+    /// Why `column` is left out of the comparison, or nil.
+    func uncompared(_ column: TablePlan.Column) -> String? {
+        switch encoding(column) {
+        case .json: "JSON"
+        case .packedVector(.f16): "packed F16 VECTOR"
+        default: nil
+        }
+    }
+
+    /// `name (reason)` of each column left out.
+    public var uncomparedColumns: [String] {
+        plan.columns.compactMap { column in uncompared(column).map { "\(column.sourceName) (\($0))" } }
     }
 
     private func sourceValue(_ column: TablePlan.Column) -> String {
         let name = MariaDBIdentifier.quote(column.sourceName)
-        switch ValueEncoding(column) {
+        switch encoding(column) {
         case .number:
             if case .interval = column.mapped.postgres { return "CAST(ROUND(TIME_TO_SEC(\(name)) * 1000000) AS CHAR)" }
             // YEAR prints four digits (`0000`); the mirror's smallint holds the number.
             if column.sourceType.name == "year" { return "CAST(\(name) + 0 AS CHAR)" }
             return "CAST(\(column.mapped.select(name)) AS CHAR)"
-        case .text, .json, .set, .vector, .packedVector:
+        case .text, .json, .set, .vector:
             return "REPLACE(CAST(\(column.mapped.select(name)) AS CHAR), CHAR(0), '')"
-        case .bytes:
+        case .bytes, .packedVector:
             return "LOWER(HEX(\(name)))"
         case .dateTime, .zonedDateTime:
             // Zero and impossible dates are NULL in the mirror, by policy.
@@ -46,6 +76,7 @@ public struct VerifyQueries: Sendable {
 
     private func targetValue(_ column: TablePlan.Column) -> String {
         let name = PostgresIdentifier.quote(column.targetName)
+        if case .packedVector(let element) = encoding(column) { return Self.packedHex(name, element) }
         switch column.mapped.postgres {
         case .interval: return "round(extract(epoch FROM \(name)) * 1000000)::text"
         case .bytea: return "encode(\(name), 'hex')"
@@ -62,6 +93,27 @@ public struct VerifyQueries: Sendable {
         }
     }
 
+    /// An array's elements as the source packs them (`VectorElement`), in lowercase hex: each element's
+    /// big-endian `*send` bytes, reversed.
+    static func packedHex(_ array: String, _ element: VectorElement) -> String {
+        // string_agg of no elements is NULL; an empty vector is empty, as the source's HEX('') is.
+        func empty(_ hex: String) -> String { "coalesce(\(hex), CASE WHEN \(array) IS NOT NULL THEN '' END)" }
+        let bytes: String
+        switch element {
+        case .i8: return empty("(SELECT string_agg(lpad(to_hex(e::integer & 255), 2, '0'), '' ORDER BY i) FROM unnest(\(array)) WITH ORDINALITY u(e, i))")
+        case .i16: bytes = "int2send(e::smallint)"
+        case .i32: bytes = "int4send(e::integer)"
+        case .i64: bytes = "int8send(e::bigint)"
+        case .f16, .f32: bytes = "float4send(e::real)"
+        case .f64: bytes = "float8send(e::float8)"
+        }
+        let width = element.byteCount
+        return empty("""
+            (SELECT string_agg((SELECT string_agg(substr(encode(\(bytes), 'hex'), 2 * b + 1, 2), '' ORDER BY b DESC) \
+            FROM generate_series(0, \(width - 1)) b), '' ORDER BY i) FROM unnest(\(array)) WITH ORDINALITY u(e, i))
+            """)
+    }
+
     /// MySQL prints exactly `precision` fractional digits.
     private static func timestampText(_ value: String, precision: Int) -> String {
         "left(to_char(\(value), 'YYYY-MM-DD HH24:MI:SS.US'), \(precision == 0 ? 19 : 20 + precision))"
@@ -75,7 +127,7 @@ public struct VerifyQueries: Sendable {
     /// otherwise be built whole, and the source gives NULL for a string over its `max_allowed_packet`.
     /// Bytes are hashed raw, not as hex, so a value keeps its size.
     private func sourceHashed(_ column: TablePlan.Column) -> String {
-        switch ValueEncoding(column) {
+        switch encoding(column) {
         case .bytes: "MD5(\(MariaDBIdentifier.quote(column.sourceName)))"
         case .text, .set, .vector, .packedVector: "MD5(\(sourceValue(column)))"
         default: sourceValue(column)
@@ -83,7 +135,7 @@ public struct VerifyQueries: Sendable {
     }
 
     private func targetHashed(_ column: TablePlan.Column) -> String {
-        switch ValueEncoding(column) {
+        switch encoding(column) {
         case .bytes: "md5(\(PostgresIdentifier.quote(column.targetName)))"
         case .text, .set, .vector, .packedVector: "md5(\(targetValue(column)))"
         default: targetValue(column)

@@ -10,7 +10,7 @@ public struct VerifyReport: Sendable, Codable {
     public var missingCount = 0
     public var extraCount = 0
     public var differentCount = 0
-    /// Columns left out of the comparison (JSON: jsonb normalizes it).
+    /// Columns left out of the comparison, each with why: `doc (JSON)` (jsonb normalizes it).
     public var uncomparedColumns: [String] = []
 
     public var isEqual: Bool { missingCount == 0 && extraCount == 0 && differentCount == 0 }
@@ -37,7 +37,7 @@ public struct VerifyReport: Sendable, Codable {
             ].compactMap { $0 }
             text += ": DIFFERENT: " + parts.joined(separator: ", ")
         }
-        if !uncomparedColumns.isEmpty { text += " [not compared: \(uncomparedColumns.joined(separator: ", ")) (JSON)]" }
+        if !uncomparedColumns.isEmpty { text += " [not compared: \(uncomparedColumns.joined(separator: ", "))]" }
         return text
     }
 }
