@@ -18,6 +18,8 @@ public struct S2PGError: Error, CustomStringConvertible, Sendable {
         public static let state = Code("state")
         /// The source table changed in a way the mirror cannot follow by itself.
         public static let schemaDrift = Code("schema drift")
+        /// A pass would delete more of a mirror than `sync.max_delete_fraction` allows: nothing was deleted.
+        public static let massDelete = Code("mass delete")
     }
 
     public var code: Code

@@ -71,10 +71,8 @@ extension S2PGCommand {
         }
 
         init?(argument: String) {
-            let units = ["s": 1, "m": 60, "h": 3600]
-            let unit = argument.last.flatMap { units[String($0)] }
-            guard let number = Int(unit == nil ? argument : String(argument.dropLast())), number > 0 else { return nil }
-            seconds = number * (unit ?? 1)
+            guard let seconds = DurationText.seconds(argument) else { return nil }
+            self.seconds = seconds
         }
     }
 }

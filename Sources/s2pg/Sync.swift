@@ -11,15 +11,27 @@ extension S2PGCommand {
 
         @OptionGroup var selection: TableSelection
 
+        @Flag(help: "Let this pass delete more of a mirror than sync.max_delete_fraction allows (with --table only).")
+        var allowMassDelete = false
+
+        func validate() throws {
+            if allowMassDelete, selection.tables.isEmpty {
+                throw ValidationError("--allow-mass-delete needs --table: name the tables whose mass delete you mean")
+            }
+        }
+
         func run() async throws {
-            try await Self.pass(options, selection, command: "sync", wait: nil)
+            try await Self.pass(options, selection, command: "sync", wait: nil, allowMassDelete: allowMassDelete)
         }
 
         /// One pass and its summary; `full-load` is the same with a reload of each table, waiting for the
         /// tables other processes hold instead of skipping them.
-        static func pass(_ options: GlobalOptions, _ selection: TableSelection, command: String, wait: Duration?) async throws {
+        static func pass(
+            _ options: GlobalOptions, _ selection: TableSelection, command: String, wait: Duration?, allowMassDelete: Bool = false
+        ) async throws {
             let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"), command: command)
-            try SyncSummary.print(await replicator.sync(only: selection.tables, reload: wait != nil, wait: wait))
+            try SyncSummary.print(
+                await replicator.sync(only: selection.tables, reload: wait != nil, wait: wait, allowMassDelete: allowMassDelete))
         }
     }
 }

@@ -17,6 +17,7 @@ enum SyncSummary {
                     String(Int(result.rowsPerSecond)).leftPadded(10),
                 ].joined(separator: " ")
                 var notes: [String] = []
+                if result.deleted > 0 { notes.append("\(result.deleted) deleted") }
                 if result.rejected > 0 { notes.append("\(result.rejected) rejected") }
                 if result.counts.invalidDatesNulled > 0 { notes.append("\(result.counts.invalidDatesNulled) invalid dates → NULL") }
                 if result.counts.nulBytesRemoved > 0 { notes.append("\(result.counts.nulBytesRemoved) values lost NUL bytes") }

@@ -7,22 +7,52 @@ extension S2PGCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare mirror tables with their source tables, row by row, and print where they differ.",
-            discussion: "Exit status 0 only when every compared table is equal.")
+            discussion: "Exit status 0 only when every compared table is equal (with --repair: equal once repaired).")
 
         @OptionGroup var options: GlobalOptions
 
         @OptionGroup var selection: TableSelection
 
+        @Flag(help: "Repair the tables that differ (the rows the source has, as it has them; rows it lacks deleted unless sync.deletes is off), then compare them again.")
+        var repair = false
+
+        @Flag(help: "With --repair, let it delete more of a mirror than sync.max_delete_fraction allows.")
+        var allowMassDelete = false
+
+        @OptionGroup var wait: WaitOption
+
         func run() async throws {
             let configuration = try options.load()
-            let plans = try await Replicator(configuration: configuration, logger: Logger(label: "s2pg")).plans(only: selection.tables)
+            let logger = Logger(label: "s2pg")
+            let replicator = Replicator(configuration: configuration, logger: logger, command: "verify")
+            var plans = try await replicator.plans(only: selection.tables)
             let verifier = Verifier(configuration: configuration)
-            var different = 0
+            var reports: [VerifyReport] = []
             for plan in plans {
                 let report = try await verifier.verify(plan)
                 print(report.summary)
-                if !report.isEqual { different += 1 }
+                reports.append(report)
             }
+            let total = plans.count
+            let differing = reports.filter { !$0.isEqual }.map(\.table)
+            if repair, !differing.isEmpty {
+                for outcome in try await replicator.sync(only: differing, wait: wait.duration, allowMassDelete: allowMassDelete, repair: true) {
+                    switch outcome.result {
+                    case .success(let result):
+                        print("\(outcome.table): repaired: \(result.rows) rows upserted, \(result.deleted) deleted")
+                    case .failure(let error):
+                        print("\(outcome.table): NOT REPAIRED: \(error)")
+                    }
+                }
+                plans = plans.filter { differing.contains($0.sourceName) }
+                reports = []
+                for plan in plans {
+                    let report = try await verifier.verify(plan)
+                    print(report.summary)
+                    reports.append(report)
+                }
+            }
+            let different = reports.filter { !$0.isEqual }.count
             // Mirrors kept for tables the source no longer has: nothing to compare them with.
             let target = try await PostgresConnection.connect(configuration.target.connection)
             for state in try await StateStore(schema: configuration.target.stateSchema).all(on: target)
@@ -30,7 +60,7 @@ extension S2PGCommand {
                 if let since = state.sourceMissingSince { print("\(state.sourceTable): source table missing since \(since): mirror kept, not compared") }
             }
             if different > 0 {
-                print("\(different) of \(plans.count) tables differ")
+                print("\(different) of \(total) tables differ")
                 throw ExitCode.failure
             }
         }

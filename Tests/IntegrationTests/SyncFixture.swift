@@ -64,6 +64,8 @@ struct SyncFixture: Sendable {
              "target": {"host": "\(target.host!)", "port": \(target.port!), "user": "\(target.user!)", "database": "\(target.database!)",
                         "sslmode": "disable", "schema": "\(schema)", "state_schema": "\(configuration.target.stateSchema)"},
              "sync": {"batch_rows": \(sync.batchRows), "parallel_tables": \(sync.parallelTables), "lookback_seconds": \(sync.lookbackSeconds),
+                      "deletes": "\(sync.deletes.rawValue)", "deletes_interval": "\(sync.deletesIntervalSeconds)s",
+                      "max_delete_fraction": \(sync.maxDeleteFraction),
                       "tables": [\(sync.tables.map { "\"\($0)\"" }.joined(separator: ", "))]}}
             """
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(LiveDatabases.uniqueName("s2pg") + ".json")

@@ -65,7 +65,8 @@ struct ConfigurationTests {
                         "state_schema": "state", "sslmode": "require", "sslrootcert": "/ca.pem", "connect_timeout": 4},
              "sync": {"updated_at_column": "modified", "initial_sync_start": "2024-02-29 23:59:59.5", "window_hours": 24,
                       "batch_rows": 500, "lookback_seconds": 60, "tables": ["a", "b"], "exclude_tables": ["c"],
-                      "parallel_tables": 4, "keys": {"events": ["id", "at"]}, "tinyint1_as_boolean": true}}
+                      "parallel_tables": 4, "keys": {"events": ["id", "at"]}, "tinyint1_as_boolean": true,
+                      "deletes": "soft", "deletes_interval": "1h", "max_delete_fraction": 0.25}}
             """#)
         #expect(config.source.connection.port == 3307)
         #expect(config.source.connection.password == "p")
@@ -91,6 +92,9 @@ struct ConfigurationTests {
         #expect(config.sync.parallelTables == 4)
         #expect(config.sync.keys == ["events": ["id", "at"]])
         #expect(config.sync.tinyint1AsBoolean)
+        #expect(config.sync.deletes == .soft)
+        #expect(config.sync.deletesIntervalSeconds == 3600)
+        #expect(config.sync.maxDeleteFraction == 0.25)
     }
 
     /// A file and the exact error it must produce.
@@ -114,7 +118,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {\#(minimalSource)}, "sink": {}}"#,
               error: "test.json: sink: unknown key (allowed here: source, sync, target)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"window_hour": 1, "batchrows": 2}}"#,
-              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, exclude_tables, initial_sync_start, keys, lookback_seconds, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours)"),
+              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, deletes, deletes_interval, exclude_tables, initial_sync_start, keys, lookback_seconds, max_delete_fraction, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours)"),
         .init(json: #"{"source": {\#(minimalSource), "port": "3306"}}"#,
               error: #"test.json: source.port: expected an integer from 1 to 65535, got "3306" (a string)"#),
         .init(json: #"{"source": {\#(minimalSource), "port": 70000}}"#,
@@ -157,6 +161,12 @@ struct ConfigurationTests {
               error: "test.json: sync.keys: expected an object, got an array"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"tinyint1_as_boolean": "yes"}}"#,
               error: #"test.json: sync.tinyint1_as_boolean: expected true or false, got "yes" (a string)"#),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"deletes": "yes"}}"#,
+              error: #"test.json: sync.deletes: expected "hard", "soft" or "off", got "yes""#),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"deletes_interval": "soon"}}"#,
+              error: #"test.json: sync.deletes_interval: expected a duration such as "0s", "90s", "5m" or "1h", got "soon""#),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"max_delete_fraction": 2}}"#,
+              error: "test.json: sync.max_delete_fraction: expected a number from 0 to 1, got 2 (an integer)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": []}"#,
               error: "test.json: sync: expected an object, got an array"),
         .init(json: #"{"host": "h", "user": "u", "database": "d", "pasword": "x"}"#,

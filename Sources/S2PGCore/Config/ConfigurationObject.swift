@@ -58,6 +58,19 @@ struct ConfigurationObject {
         return number
     }
 
+    /// A number from 0 to 1.
+    mutating func fraction(_ key: String) throws(ConfigurationError) -> Double? {
+        guard let value = value(key) else { return nil }
+        let number: Double
+        switch value {
+        case .integer(let integer): number = Double(integer)
+        case .number(let double): number = double
+        default: throw mismatch(key, expected: "a number from 0 to 1", got: value)
+        }
+        guard (0...1).contains(number) else { throw mismatch(key, expected: "a number from 0 to 1", got: value) }
+        return number
+    }
+
     mutating func stringArray(_ key: String) throws(ConfigurationError) -> [String]? {
         guard let value = value(key) else { return nil }
         guard case .array(let items) = value else { throw mismatch(key, expected: "an array of strings", got: value) }

@@ -17,13 +17,29 @@ public struct SyncConfiguration: Sendable {
     public var keys: [String: [String]]
     /// Map `TINYINT(1)` to `boolean` (any non-zero value is true) instead of `smallint`.
     public var tinyint1AsBoolean: Bool
+    /// What becomes of mirror rows whose key the source no longer has.
+    public var deletes: DeleteMode
+    /// How often an incremental table's keys are compared with the source's, to find deleted rows.
+    public var deletesIntervalSeconds: Int
+    /// A pass that would delete more than this share of a mirror's rows deletes nothing and fails the table.
+    public var maxDeleteFraction: Double
+
+    public enum DeleteMode: String, Sendable, CaseIterable {
+        /// The row is deleted from the mirror: the mirror equals the source.
+        case hard
+        /// The row stays, with `_s2pg_deleted_at` set; cleared if the key comes back.
+        case soft
+        /// Rows are never deleted from the mirror.
+        case off
+    }
 
     public init(
         updatedAtColumn: String = "updated_at",
         initialSyncStart: SourceTimestamp = SourceTimestamp("2025-10-01 00:00:00")!,
         windowHours: Int = 6, batchRows: Int = 10_000, lookbackSeconds: Int = 0,
         tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2,
-        keys: [String: [String]] = [:], tinyint1AsBoolean: Bool = false
+        keys: [String: [String]] = [:], tinyint1AsBoolean: Bool = false, deletes: DeleteMode = .hard,
+        deletesIntervalSeconds: Int = 300, maxDeleteFraction: Double = 0.5
     ) {
         self.updatedAtColumn = updatedAtColumn
         self.initialSyncStart = initialSyncStart
@@ -35,6 +51,9 @@ public struct SyncConfiguration: Sendable {
         self.parallelTables = parallelTables
         self.keys = keys
         self.tinyint1AsBoolean = tinyint1AsBoolean
+        self.deletes = deletes
+        self.deletesIntervalSeconds = deletesIntervalSeconds
+        self.maxDeleteFraction = maxDeleteFraction
     }
 
     init(reading object: ConfigurationObject?) throws(ConfigurationError) {
@@ -60,6 +79,19 @@ public struct SyncConfiguration: Sendable {
         parallelTables = try object.integer("parallel_tables", in: 1...64) ?? parallelTables
         keys = try object.stringArrays("keys") ?? keys
         tinyint1AsBoolean = try object.bool("tinyint1_as_boolean") ?? tinyint1AsBoolean
+        if let mode = try object.string("deletes") {
+            guard let parsed = DeleteMode(rawValue: mode) else {
+                throw object.error("deletes", "expected \"hard\", \"soft\" or \"off\", got \"\(mode)\"")
+            }
+            deletes = parsed
+        }
+        if let interval = try object.string("deletes_interval") {
+            guard let seconds = DurationText.seconds(interval, minimum: 0) else {
+                throw object.error("deletes_interval", "expected a duration such as \"0s\", \"90s\", \"5m\" or \"1h\", got \"\(interval)\"")
+            }
+            deletesIntervalSeconds = seconds
+        }
+        maxDeleteFraction = try object.fraction("max_delete_fraction") ?? maxDeleteFraction
         try object.rejectUnknownKeys()
     }
 }

@@ -46,6 +46,9 @@ public struct StatusReport: Sendable, Codable {
             lines.append(
                 [entry.table.padded(30), state.mode.padded(12), String(state.rowsApplied).padded(13), cursor.padded(37),
                  lag.padded(9), state.lastSuccessAt ?? "never"].joined(separator: " "))
+            if state.rowsDeleted > 0 {
+                lines.append("    \(state.rowsDeleted) rows deleted (the source no longer has them); keys last compared \(state.keysComparedAt ?? "never")")
+            }
             if let since = state.sourceMissingSince { lines.append("    source table missing since \(since): mirror kept, not synced") }
             if let holder = entry.heldBy { lines.append("    being worked on by \(holder)") }
             if let error = state.lastError { lines.append("    last error (\(state.lastErrorAt ?? "?")): \(error)") }

@@ -29,11 +29,15 @@ public struct Replicator: Sendable {
     }
 
     /// Plans the tables (`only` narrows them to those names), migrates the state schema and syncs them; with
-    /// `reload`, each table's cursor is forgotten first, under its lease. A table another process holds is
+    /// `reload`, each table's cursor is forgotten first, under its lease; with `repair`, each table's rows
+    /// are compared with the source's and repaired where they differ (`TableSync.repair`) instead.
+    /// `allowMassDelete` lifts `sync.max_delete_fraction`. A table another process holds is
     /// waited for up to `wait`, or skipped when `wait` is `nil`. The configuration and table names are
     /// checked against the source before anything is written to the target. Throws only for what stops
     /// every table (unreachable databases, bad configuration).
-    public func sync(only: [String] = [], reload: Bool = false, wait: Duration? = nil) async throws -> [Outcome] {
+    public func sync(
+        only: [String] = [], reload: Bool = false, wait: Duration? = nil, allowMassDelete: Bool = false, repair: Bool = false
+    ) async throws -> [Outcome] {
         let configuration = configuration
         let sources = ConnectionPool { try await MariaDBConnection.connect(configuration.source.connection) }
         let targets = ConnectionPool { try await PostgresConnection.connect(configuration.target.connection) }
@@ -55,7 +59,11 @@ public struct Replicator: Sendable {
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             func startNext() {
                 guard let plan = pending.next() else { return }
-                group.addTask { await self.sync(plan, reload: reload, wait: wait, sources: sources, targets: targets) }
+                group.addTask {
+                    await self.sync(
+                        plan, reload: reload, wait: wait, allowMassDelete: allowMassDelete, repair: repair, sources: sources,
+                        targets: targets)
+                }
             }
             for _ in 0..<configuration.sync.parallelTables { startNext() }
             while let outcome = try await group.next() {
@@ -100,7 +108,7 @@ public struct Replicator: Sendable {
     }
 
     private func sync(
-        _ plan: TablePlan, reload: Bool, wait: Duration?, sources: ConnectionPool<MariaDBConnection>,
+        _ plan: TablePlan, reload: Bool, wait: Duration?, allowMassDelete: Bool, repair: Bool, sources: ConnectionPool<MariaDBConnection>,
         targets: ConnectionPool<PostgresConnection>
     ) async -> Outcome {
         let store = StateStore(schema: configuration.target.stateSchema)
@@ -120,8 +128,10 @@ public struct Replicator: Sendable {
         do {
             if reload { try await store.reset([plan.sourceName], on: tableTarget) }
             let source = try await sources.take()
-            let result = try await TableSync(plan: plan, configuration: configuration, logger: logger)
-                .run(source: source, target: tableTarget)
+            var tableSync = TableSync(plan: plan, configuration: configuration, logger: logger)
+            tableSync.allowMassDelete = allowMassDelete
+            let result = try await repair
+                ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget)
             await sources.giveBack(source)
             // The table is synced and committed whatever happens now; a connection that cannot give the lease
             // back is dropped instead, which ends the lease with it.
@@ -132,6 +142,7 @@ public struct Replicator: Sendable {
                 "rows_per_second": "\(Int(result.rowsPerSecond))",
             ]
             if result.rejected > 0 { metadata["rejected"] = "\(result.rejected)" }
+            if result.deleted > 0 { metadata["deleted"] = "\(result.deleted)" }
             if !result.counts.isZero { metadata["values_changed_by_policy"] = "\(result.counts)" }
             logger.info("table synced", metadata: metadata)
             return Outcome(table: plan.sourceName, result: .success(result))

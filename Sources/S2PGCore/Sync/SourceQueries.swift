@@ -18,16 +18,37 @@ public struct SourceQueries: Sendable {
 
     /// A stored value (cursor or key, from the state table) as a literal for `column`: refused unless it is a
     /// value of the column's type, so a damaged or tampered state row can never change the query.
-    private func literal(_ value: String, for column: String) throws -> String {
+    private func literal(_ value: String, for column: String, stored: Bool = true) throws -> String {
         let type = plan.columns.first { $0.sourceName == column }!.sourceType
         do {
             return try SourceLiteral.render(value, as: type)
         } catch {
+            guard stored else {
+                throw S2PGError(code: .source, message: "a key of table \(plan.sourceName) read by a comparison is not a valid \(type) value for column \(column)")
+            }
             throw S2PGError(
                 code: .state,
                 message: "the stored position of table \(plan.sourceName) is not a valid \(type) value for column "
                     + "\(column); nothing was read. Run s2pg full-load --table \(plan.sourceName) to start it over")
         }
+    }
+
+    /// The rows with these keys (stored values, in key order), as the sync reads them: the rows a comparison
+    /// found missing or different, read again as they are now. Several keys' columns match by `IN` for a
+    /// one-column key, else by `k1 = v1 AND k2 = v2` terms, both of which the source answers from the key's
+    /// index.
+    public func rows(withKeys keys: [[String]]) throws -> String {
+        let values = try keys.map { key in
+            guard key.count == keyColumns.count else {
+                throw S2PGError(code: .source, message: "a key of table \(plan.sourceName) read by a comparison has \(key.count) values for a key of \(keyColumns.count) columns")
+            }
+            return try zip(plan.key, key).map { try literal($1, for: $0, stored: false) }
+        }
+        let condition = keyColumns.count == 1
+            ? "\(keyColumns[0]) IN (\(values.map { $0[0] }.joined(separator: ", ")))"
+            : values.map { key in "(" + zip(keyColumns, key).map { "\($0) = \($1)" }.joined(separator: " AND ") + ")" }
+                .joined(separator: " OR ")
+        return "SELECT \(selectList) FROM \(table) WHERE \(condition)"
     }
 
     /// `(k1, k2) > (v1, v2)` in the form the range optimizer understands: `k1 > v1 OR k1 = v1 AND k2 > v2`.

@@ -35,12 +35,14 @@ public struct StateStore: Sendable {
     }
 
     /// Records which tables with state the source no longer has (of all its tables, `present`), and that
-    /// those it has again are back. Returns the missing ones with the time they were first found missing.
+    /// those it has again are back (to be reloaded: the table that came back may be another).
+    /// Returns the missing ones with the time they were first found missing.
     public func recordMissing(present: [String], on connection: PostgresConnection) async throws -> [(table: String, since: String)] {
         let present = PostgresArray.literal(present)
         try await connection.execute(
             """
-            UPDATE \(table) SET source_missing_since = CASE WHEN source_table = ANY ($1::text[]) THEN NULL ELSE now() END
+            UPDATE \(table) SET source_missing_since = CASE WHEN source_table = ANY ($1::text[]) THEN NULL ELSE now() END,
+                refill_reason = CASE WHEN source_table = ANY ($1::text[]) THEN 'the source table exists again after it was dropped or renamed' ELSE refill_reason END
             WHERE (source_table = ANY ($1::text[])) = (source_missing_since IS NOT NULL)
             """, [present])
         return try await connection.execute(
@@ -48,14 +50,14 @@ public struct StateStore: Sendable {
         ).rows.map { ($0[0]!, $0[1]!) }
     }
 
-    /// Forgets the cursors of `tables` (and any reload in progress), so their next sync reloads them.
-    /// Returns the tables that had state.
+    /// Forgets the cursors of `tables` (and any reload in progress), so their next sync reloads them (a
+    /// full-mode table too, rather than comparing it in place). Returns the tables that had state.
     @discardableResult
     public func reset(_ tables: [String], on connection: PostgresConnection) async throws -> [String] {
         try await connection.execute(
             """
             UPDATE \(table) SET cursor_updated_at = NULL, cursor_key = NULL, full_load_table = NULL,
-                full_load_key = NULL, full_load_started_at = NULL
+                full_load_key = NULL, full_load_started_at = NULL, refill_reason = 'a reload was asked for'
             WHERE source_table = ANY ($1::text[]) RETURNING source_table
             """, [PostgresArray.literal(tables)]
         ).rows.map { $0[0]! }

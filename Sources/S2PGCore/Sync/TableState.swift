@@ -20,6 +20,10 @@ public struct TableState: Sendable, Codable {
     public var counts: ValuePolicyCounts
     /// When the source table was first found missing (dropped or renamed); `nil` while it exists.
     public var sourceMissingSince: String?
+    /// Mirror rows deleted (or marked deleted) because the source no longer has their key.
+    public var rowsDeleted: Int
+    /// When the table's keys were last compared with the source's.
+    public var keysComparedAt: String?
 
     /// Where an incremental read resumes; `nil` before the first load.
     public var position: ScanPosition? {
@@ -39,7 +43,7 @@ public struct TableState: Sendable, Codable {
         source_table, target_table, mode, cursor_updated_at, cursor_key::text, rows_applied,
         last_run_at::text, last_success_at::text, last_error, last_error_at::text, refill_reason, full_load_table,
         full_load_key::text, full_load_started_at, invalid_dates_nulled, nul_bytes_removed,
-        invalid_utf8_replaced, source_missing_since::text
+        invalid_utf8_replaced, source_missing_since::text, rows_deleted, keys_compared_at::text
         """
 
     init(row: [String?]) {
@@ -65,5 +69,7 @@ public struct TableState: Sendable, Codable {
         counts.nulBytesRemoved = Int(row[15]!) ?? 0
         counts.invalidUTF8Replaced = Int(row[16]!) ?? 0
         sourceMissingSince = row[17]
+        rowsDeleted = Int(row[18]!) ?? 0
+        keysComparedAt = row[19]
     }
 }

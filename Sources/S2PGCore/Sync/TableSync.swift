@@ -9,6 +9,8 @@ public struct TableSync: Sendable {
     public let plan: TablePlan
     public let configuration: Configuration
     public let logger: Logger
+    /// Whether a pass may delete more of the mirror than `sync.max_delete_fraction`.
+    public var allowMassDelete = false
     let queries: SourceQueries
     let reader: SourceReader
     let store: StateStore
@@ -36,20 +38,44 @@ public struct TableSync: Sendable {
         let store = store
         let plan = plan
         let before = try await target.run { try store.state(of: plan.sourceName, on: $0) }
-        // An incremental table with a cursor goes on from it; anything else is reloaded.
-        let continuing = plan.mode == .incremental && before?.position != nil && before?.refillReason == nil
-            && before?.fullLoadTable == nil
-        try await SchemaReconciler(stateSchema: store.schema).reconcile(plan, reloading: !continuing, on: target, logger: logger)
+        let pending = before?.refillReason != nil || before?.fullLoadTable != nil
+        // An incremental table with a cursor goes on from it; a full-mode table once loaded is compared with
+        // its source in place; anything else is reloaded.
+        let continuing = plan.mode == .incremental && before?.position != nil && !pending
+        let loaded = plan.mode == .full && before?.lastSuccessAt != nil && !pending
+        let changes = try await SchemaReconciler(stateSchema: store.schema)
+            .reconcile(plan, reloading: !continuing, on: target, logger: logger)
         guard let state = try await target.run({ try store.state(of: plan.sourceName, on: $0) }) else {
             throw S2PGError(code: .catalog, message: "table \(plan.sourceName) has no state row after reconciling")
         }
         var result: TableSyncResult
         if continuing, state.refillReason == nil, let position = state.position {
             result = try await incremental(from: position, source: source, target: target)
+            let writer = writer
+            let interval = configuration.sync.deletesIntervalSeconds
+            if configuration.sync.deletes != .off, try await target.run({ try writer.keysDue(every: interval, on: $0) }) {
+                let repair = try await reconcile(keysOnly: true, source: source, target: target)
+                result.rows += repair.rows
+                result.deleted = repair.deleted
+                result.rejected += repair.rejected
+                result.counts += repair.counts
+            }
+        } else if loaded, state.refillReason == nil, !changes.contains(.replaceTable) {
+            result = try await reconcile(keysOnly: false, source: source, target: target)
         } else {
             if let reason = state.refillReason { logger.info("reloading: \(reason)") }
             result = try await reload(state, source: source, target: target)
         }
+        result.seconds = (ContinuousClock.now - started) / .seconds(1)
+        return result
+    }
+
+    /// `s2pg verify --repair`: whatever the table's mode, compares its whole rows with the source's and
+    /// repairs the mirror where they differ (see `reconcile`).
+    public func repair(source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
+        let started = ContinuousClock.now
+        try await SchemaReconciler(stateSchema: store.schema).reconcile(plan, on: target, logger: logger)
+        var result = try await reconcile(keysOnly: false, source: source, target: target)
         result.seconds = (ContinuousClock.now - started) / .seconds(1)
         return result
     }
@@ -140,6 +166,19 @@ public struct TableSync: Sendable {
         _ sql: String, source: MariaDBConnection, target: PostgresConnection
     ) async throws -> (page: EncodedChunk, rejected: Int) {
         let writer = writer
+        let (page, rejected, _) = try await applyPage(sql, source: source, target: target) { page, connection in
+            try writer.finishPage(page, on: connection)
+        }
+        return (page, rejected)
+    }
+
+    /// `applyPage`, ending the page's transaction with `finish` (which commits) instead of a checkpoint;
+    /// returns what `finish` returned, `nil` when the page had no rows (and no transaction was begun).
+    private func applyPage<Finished: Sendable>(
+        _ sql: String, source: MariaDBConnection, target: PostgresConnection,
+        finish: @escaping @Sendable (EncodedChunk, isolated PostgresConnection) throws -> Finished
+    ) async throws -> (page: EncodedChunk, rejected: Int, finished: Finished?) {
+        let writer = writer
         var page = EncodedChunk()
         var refused = false
         do {
@@ -156,7 +195,7 @@ public struct TableSync: Sendable {
                     refused = true
                 }
             }
-            guard page.rows > 0 else { return (page, 0) }
+            guard page.rows > 0 else { return (page, 0, nil) }
             var rejected = 0
             if refused {
                 // The page as the source has it now: what is applied is what the checkpoint describes.
@@ -170,15 +209,100 @@ public struct TableSync: Sendable {
                 // Every row of it has since moved past the window: nothing to apply, nothing to checkpoint.
                 guard page.rows > 0 else {
                     await target.run { writer.abandonPage(on: $0) }
-                    return (page, 0)
+                    return (page, 0, nil)
                 }
             }
-            try await target.run { [page] connection in try writer.finishPage(page, on: connection) }
-            return (page, rejected)
+            let finished = try await target.run { [page] connection in try finish(page, connection) }
+            return (page, rejected, finished)
         } catch {
             await target.run { writer.abandonPage(on: $0) }
             throw error
         }
+    }
+
+    // MARK: Reconcile
+
+    /// Keys re-read from the source, or deleted from the mirror, per transaction of a repair.
+    static let repairBatch = 1_000
+
+    /// Makes the mirror equal its source where they differ (see `TableComparer`): rows the mirror lacks or
+    /// holds otherwise are read again from the source as they are now and upserted; rows the source no longer
+    /// has are deleted, unless `sync.deletes` is off. Each batch is one transaction with its counts, so an
+    /// interrupted repair keeps what it did and the next compares again. `keysOnly` compares keys and only
+    /// deletes (an incremental table); otherwise whole rows (a full-mode table). A keyless table is only
+    /// compared: reloaded when it differs.
+    private func reconcile(keysOnly: Bool, source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
+        let comparer = try await TableComparer.prepare(plan, keysOnly: keysOnly, source: source, target: target)
+        let summary = try await comparer.summarize(source: source, target: target)
+        let writer = writer
+        var result = TableSyncResult(
+            table: plan.sourceName, kind: keysOnly ? .incremental : .reconcile, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
+        if plan.keySource == .synthetic {
+            guard summary.differing.isEmpty else {
+                logger.info("the source's rows differ from the mirror's: reloading")
+                return try await reload(try await target.run { try store.state(of: plan.sourceName, on: $0)! }, source: source, target: target)
+            }
+            try await target.run { try writer.recordSuccess(on: $0) }
+            result.kind = .unchanged
+            return result
+        }
+        let deleting = configuration.sync.deletes != .off
+        let fraction = configuration.sync.maxDeleteFraction
+        if deleting, !allowMassDelete, summary.targetRows > 0, Double(summary.surplus) > fraction * Double(summary.targetRows) {
+            throw S2PGError(
+                code: .massDelete,
+                message: "table \(plan.sourceName): this pass would delete at least \(summary.surplus) of the mirror's \(summary.targetRows) rows, "
+                    + "more than sync.max_delete_fraction (\(fraction)) allows; a wrong source database or a cut-short read looks exactly "
+                    + "like that, so nothing was deleted. If the source really lost those rows, run s2pg sync --allow-mass-delete --table \(plan.sourceName)")
+        }
+        let groups = comparer.groups(summary)
+        if !keysOnly, !groups.isEmpty { try await target.run { try writer.prepareStage(on: $0) } }
+        for group in groups {
+            try Task.checkCancellation()
+            let differences = try await comparer.differences(in: group, source: source, target: target)
+            // An incremental table's missing rows are its windows' to read (rows past the cursor, rows the
+            // mirror refused): comparing its keys only finds what to delete.
+            let reread = keysOnly ? [] : (differences.missing + differences.different).map { $0.key.map { $0 ?? "" } }
+            let gone = deleting ? differences.extra.map(\.key) : []
+            let batches = (max(reread.count, gone.count) + Self.repairBatch - 1) / Self.repairBatch
+            for index in 0..<batches {
+                let range = { (count: Int) in min(count, index * Self.repairBatch)..<min(count, (index + 1) * Self.repairBatch) }
+                let keys = Array(reread[range(reread.count)])
+                let extra = Array(gone[range(gone.count)])
+                var applied: (page: EncodedChunk, rejected: Int, finished: Int?) = (EncodedChunk(), 0, nil)
+                if !keys.isEmpty {
+                    applied = try await applyPage(try queries.rows(withKeys: keys), source: source, target: target) { page, connection in
+                        let deleted = try writer.deleteRows(extra, on: connection)
+                        try writer.recordRepair(page, deleted: deleted, on: connection)
+                        try connection.execute("COMMIT")
+                        return deleted
+                    }
+                }
+                // No row came back from the source (or none was asked for): the deletes alone.
+                var deleted = applied.finished ?? 0
+                if applied.finished == nil, !extra.isEmpty {
+                    deleted = try await target.run { connection in
+                        try connection.transaction { connection in
+                            let deleted = try writer.deleteRows(extra, on: connection)
+                            try writer.recordRepair(EncodedChunk(), deleted: deleted, on: connection)
+                            return deleted
+                        }
+                    }
+                }
+                result.rows += applied.page.rows
+                result.pages += 1
+                result.rejected += applied.rejected
+                result.counts += applied.page.counts
+                result.deleted += deleted
+            }
+        }
+        try await target.run { connection in
+            if keysOnly { try writer.recordKeysCompared(on: connection) } else { try writer.recordSuccess(on: connection) }
+        }
+        if result.rows > 0 || result.deleted > 0 {
+            logger.info("compared with the source: \(result.rows) rows upserted, \(result.deleted) deleted")
+        }
+        return result
     }
 
     // MARK: Reload

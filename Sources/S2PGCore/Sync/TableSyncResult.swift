@@ -3,6 +3,10 @@ public struct TableSyncResult: Sendable {
     public enum Kind: String, Sendable {
         case incremental
         case reload
+        /// A full-mode table compared with its source and repaired in place.
+        case reconcile
+        /// A keyless full-mode table found equal to its source: nothing to reload.
+        case unchanged
     }
 
     public var table: String
@@ -10,6 +14,8 @@ public struct TableSyncResult: Sendable {
     public var rows: Int
     public var pages: Int
     public var rejected: Int
+    /// Mirror rows deleted because the source no longer has them.
+    public var deleted = 0
     public var seconds: Double
     public var counts: ValuePolicyCounts
 

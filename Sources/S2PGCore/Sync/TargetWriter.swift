@@ -175,6 +175,45 @@ struct TargetWriter: Sendable {
         [String(counts.invalidDatesNulled), String(counts.nulBytesRemoved), String(counts.invalidUTF8Replaced)]
     }
 
+    // MARK: Repairs
+
+    /// Deletes the mirror rows with these keys (the mirror's own text of its key columns), inside the
+    /// caller's transaction. Returns how many it deleted.
+    func deleteRows(_ keys: [[String?]], on connection: isolated PostgresConnection) throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        let types = plan.targetKey.map { name in plan.targetColumns.first { $0.name == name }!.type }
+        let arrays = plan.targetKey.indices.map { index in PostgresArray.literal(keys.map { $0[index] ?? "" }) as String? }
+        let columns = plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ")
+        let unnest = types.enumerated().map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
+        return try connection.execute(
+            "DELETE FROM \(plan.qualifiedTargetName) WHERE (\(columns)) IN (SELECT * FROM unnest(\(unnest)))", arrays
+        ).affectedRows
+    }
+
+    /// Counts a repair's rows with the table's totals, inside its transaction: the rows it upserted (`page`,
+    /// read again from the source) and those it deleted.
+    func recordRepair(_ page: EncodedChunk, deleted: Int, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE \(state.table) SET rows_applied = rows_applied + $2, rows_deleted = rows_deleted + $3,
+                \(Self.countAssignments(from: 4)), last_run_at = now()
+            WHERE source_table = $1
+            """, [plan.sourceName, String(page.rows), String(deleted)] + countParameters(page.counts))
+    }
+
+    /// Records that the table's keys were compared with the source's and the mirror repaired to match.
+    func recordKeysCompared(on connection: isolated PostgresConnection) throws {
+        try connection.execute("UPDATE \(state.table) SET keys_compared_at = now() WHERE source_table = $1", [plan.sourceName])
+    }
+
+    /// Whether the table's keys were last compared longer than `seconds` ago (or never).
+    func keysDue(every seconds: Int, on connection: isolated PostgresConnection) throws -> Bool {
+        try connection.execute(
+            "SELECT keys_compared_at IS NULL OR keys_compared_at <= now() - make_interval(secs => $2) FROM \(state.table) WHERE source_table = $1",
+            [plan.sourceName, String(seconds)]
+        ).rows.first?[0] != "f"
+    }
+
     // MARK: Reloads
 
     /// The table a reload fills before it replaces the mirror.

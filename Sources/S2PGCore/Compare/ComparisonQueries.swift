@@ -1,20 +1,40 @@
 import MariaDBClient
 import PostgresClient
 
-/// For `s2pg verify`: the same canonical text of every value, computed by each database in its own SQL,
-/// so a row's MD5 matches on both sides exactly when the mirror holds what the source holds (after the
-/// documented value policies). Both sides are ordered by the bytes of the canonical key.
-public struct VerifyQueries: Sendable {
+/// The SQL that compares a mirror with its source (for `verify`, deletes and reconciles): the same canonical
+/// text of every value, computed by each database in its own SQL, so a row's MD5 matches on both sides
+/// exactly when the mirror holds what the source holds (after the documented value policies).
+///
+/// Rows fall into buckets by the MD5 of their key's text: both databases give each bucket a row count and
+/// two sums of 32-bit slices of the rows' hashes, an order-independent aggregate that neither needs a sort
+/// nor depends on either side's collation. Only the rows of buckets that differ are then read, key by key.
+/// Pure: tested without a database.
+public struct ComparisonQueries: Sendable {
     public let plan: TablePlan
     /// Each column's encoding by source name, as the source's result sends it (a VECTOR packed or as JSON).
     let encodings: [String: ValueEncoding]
+    /// How many buckets the key space is cut into.
+    public let buckets: Int
+    /// Compare keys only (deletes), not whole rows.
+    public let keysOnly: Bool
 
     /// `encodings` in the order of the plan's columns, from the source's result (`probeSQL`); by default
     /// as the plan alone gives them.
-    public init(plan: TablePlan, encodings: [ValueEncoding]? = nil) {
+    public init(plan: TablePlan, encodings: [ValueEncoding]? = nil, buckets: Int = 1, keysOnly: Bool = false) {
         self.plan = plan
         self.encodings = Dictionary(
             uniqueKeysWithValues: zip(plan.columns.map(\.sourceName), encodings ?? plan.columns.map(ValueEncoding.init)))
+        self.buckets = max(1, buckets)
+        self.keysOnly = keysOnly && plan.keySource != .synthetic
+    }
+
+    /// Rows per bucket aimed at: few enough that a bucket that differs is cheap to read again, many enough
+    /// that the buckets' sums are a small result.
+    public static let rowsPerBucket = 256
+
+    /// The bucket count for a table of about `rows` rows.
+    public static func buckets(forRows rows: Int) -> Int {
+        min(1 << 22, max(1, rows / rowsPerBucket))
     }
 
     /// The sync's select list with no rows, for the result's columns to tell how VECTORs come.
@@ -58,8 +78,13 @@ public struct VerifyQueries: Sendable {
         case .number:
             if case .interval = column.mapped.postgres { return "CAST(ROUND(TIME_TO_SEC(\(name)) * 1000000) AS CHAR)" }
             // YEAR prints four digits (`0000`); the mirror's smallint holds the number.
-            if column.sourceType.name == "year" { return "CAST(\(name) + 0 AS CHAR)" }
-            return "CAST(\(column.mapped.select(name)) AS CHAR)"
+            // ZEROFILL pads the digits it prints (`007`); the mirror holds the number.
+            if column.sourceType.name == "year" || column.sourceType.isZerofill { return "CAST(\(name) + 0 AS CHAR)" }
+            // FLOAT(M,D) and DOUBLE(M,D) print D decimals (`1.500`): as a DOUBLE they print the value.
+            switch column.mapped.postgres {
+            case .real, .doublePrecision: return "CAST(CAST(\(name) AS DOUBLE) AS CHAR)"
+            default: return "CAST(\(column.mapped.select(name)) AS CHAR)"
+            }
         case .text, .json, .set, .vector:
             return "REPLACE(CAST(\(column.mapped.select(name)) AS CHAR), CHAR(0), '')"
         case .bytes, .packedVector:
@@ -142,24 +167,103 @@ public struct VerifyQueries: Sendable {
         }
     }
 
-    /// `SELECT key, md5(row)` on the source, ordered by the key's bytes. A keyless table's rows are matched by
-    /// their hash, so the hash is the key too.
-    public var source: String {
-        let values = comparedColumns.map { "COALESCE(\(sourceHashed($0)), '\(Self.nullMarker)')" }
-        let hash = "MD5(CONCAT_WS('\(Self.separator)', \(values.joined(separator: ", "))))"
-        let key = keyColumns.isEmpty
-            ? hash
-            : "CONCAT_WS('\(Self.separator)', \(keyColumns.map(sourceValue).joined(separator: ", ")))"
-        return "SELECT \(key), \(hash) FROM \(MariaDBIdentifier.quote(plan.sourceName)) ORDER BY CAST(\(key) AS BINARY)"
+    // MARK: Keys and hashes
+
+    /// The canonical text of a row's key on the source: its columns' texts joined by the separator (a
+    /// keyless table's rows are told apart by their whole text, so there the row's hash is the key).
+    var sourceKey: String {
+        keyColumns.isEmpty ? sourceRowHash : "CONCAT_WS('\(Self.separator)', \(keyColumns.map(sourceValue).joined(separator: ", ")))"
     }
 
-    /// The same from the mirror, in the same byte order.
-    public var target: String {
-        let values = comparedColumns.map { "coalesce(\(targetHashed($0)), E'\\x01N')" }
-        let hash = "md5(concat_ws(E'\\x1F', \(values.joined(separator: ", "))))"
-        let key = keyColumns.isEmpty
-            ? hash
-            : "concat_ws(E'\\x1F', \(keyColumns.map(targetValue).joined(separator: ", ")))"
-        return "SELECT \(key), \(hash) FROM \(plan.qualifiedTargetName) ORDER BY \(key) COLLATE \"C\""
+    var targetKey: String {
+        keyColumns.isEmpty ? targetRowHash : Self.targetJoined(keyColumns.map(targetValue))
+    }
+
+    /// The MD5 of the row's canonical text (of its key's, comparing keys only), in hex.
+    var sourceRowHash: String {
+        if keysOnly { return "MD5(\(sourceKey))" }
+        let values = comparedColumns.map { "COALESCE(\(sourceHashed($0)), '\(Self.nullMarker)')" }
+        return "MD5(CONCAT_WS('\(Self.separator)', \(values.joined(separator: ", "))))"
+    }
+
+    var targetRowHash: String {
+        if keysOnly { return "md5(\(targetKey))" }
+        return "md5(\(Self.targetJoined(comparedColumns.map { "coalesce(\(targetHashed($0)), E'\\x01N')" })))"
+    }
+
+    /// Texts joined by the separator with `||`: `concat_ws` takes at most 100 arguments, and MySQL allows
+    /// tables of 4,096 columns. (Every text is non-NULL here, so `||` joins what `concat_ws` would.)
+    private static func targetJoined(_ texts: [String]) -> String {
+        texts.count == 1 ? texts[0] : "(" + texts.joined(separator: " || E'\\x1F' || ") + ")"
+    }
+
+    /// A 32-bit slice of a hex MD5 (characters `from` ..< `from + 8`) as a number, on each side.
+    private static func sourceSlice(_ hash: String, from: Int) -> String {
+        "CAST(CONV(SUBSTRING(\(hash), \(from + 1), 8), 16, 10) AS UNSIGNED)"
+    }
+
+    private static func targetSlice(_ hash: String, from: Int) -> String {
+        "('x' || substr(\(hash), \(from + 1), 8))::bit(32)::bigint"
+    }
+
+    // MARK: Queries
+
+    /// `bucket, rows, sum1, sum2` of every bucket with rows, on the source: one scan, no sort.
+    public var sourceBuckets: String {
+        """
+        SELECT b, COUNT(*), SUM(\(Self.sourceSlice("r", from: 8))), SUM(\(Self.sourceSlice("r", from: 16))) FROM (
+        SELECT \(Self.sourceSlice("k", from: 0)) % \(buckets) AS b, r FROM (
+        SELECT MD5(\(sourceKey)) AS k, \(sourceRowHash) AS r FROM \(sourceTable)) x) y GROUP BY b
+        """
+    }
+
+    /// The same from the mirror.
+    public var targetBuckets: String {
+        """
+        SELECT b, count(*), sum(\(Self.targetSlice("r", from: 8))), sum(\(Self.targetSlice("r", from: 16))) FROM (
+        SELECT \(Self.targetSlice("k", from: 0)) % \(buckets) AS b, r FROM (
+        SELECT md5(\(targetKey)) AS k, \(targetRowHash) AS r FROM \(plan.qualifiedTargetName)) x) y GROUP BY b
+        """
+    }
+
+    /// `key text, row hash`, then the key's columns as the sync reads them, of the source's rows in `among`
+    /// (all buckets when `nil`).
+    public func sourceRows(among: [Int]?) -> String {
+        // A ZEROFILL key as its number (`8`, not `00008`): printed as the mirror holds it, and as good a literal.
+        let keys = keyColumns.map { column in
+            let name = MariaDBIdentifier.quote(column.sourceName)
+            return column.sourceType.isZerofill ? "\(name) + 0" : column.mapped.select(name)
+        }
+        var sql = "SELECT \(([sourceKey, sourceRowHash] + keys).joined(separator: ", ")) FROM \(sourceTable)"
+        if let among { sql += " WHERE \(Self.sourceSlice("MD5(\(sourceKey))", from: 0)) % \(buckets) IN (\(among.map(String.init).joined(separator: ", ")))" }
+        return sql
+    }
+
+    /// `key text, row hash`, then the key's columns as PostgreSQL prints them, of the mirror's rows in
+    /// `among` (all buckets when `nil`).
+    public func targetRows(among: [Int]?) -> String {
+        let keys = plan.targetKey.map { "\(PostgresIdentifier.quote($0))::text" }
+        var sql = "SELECT \(([targetKey, targetRowHash] + keys).joined(separator: ", ")) FROM \(plan.qualifiedTargetName)"
+        if let among { sql += " WHERE \(Self.targetSlice("md5(\(targetKey))", from: 0)) % \(buckets) IN (\(among.map(String.init).joined(separator: ", ")))" }
+        return sql
+    }
+
+    private var sourceTable: String { MariaDBIdentifier.quote(plan.sourceName) }
+
+    /// The key columns' encodings, in key order.
+    var keyEncodings: [ValueEncoding] { keyColumns.map(encoding) }
+
+    /// A row's key as a person reads it: `1`, `'x'`, `(1, 'x', 2020-01-01)`; a keyless table's row by its
+    /// hash. Text is quoted (and its quotes doubled), so no two keys print alike.
+    func display(_ row: RowDifferences.Row) -> String {
+        guard !keyColumns.isEmpty else { return "row \(row.keyText)" }
+        let values = zip(keyColumns, row.key).map { column, value -> String in
+            guard let value else { return "NULL" }
+            switch encoding(column) {
+            case .text, .json, .set: return "'" + value.replacing("'", with: "''") + "'"
+            default: return value
+            }
+        }
+        return values.count == 1 ? values[0] : "(" + values.joined(separator: ", ") + ")"
     }
 }

@@ -1,0 +1,110 @@
+import MariaDBClient
+import PostgresClient
+
+/// Compares one table's mirror with its source (see `ComparisonQueries`): first every bucket's aggregate,
+/// from both databases at once, then the rows of the buckets that differ, key by key. Shared by `verify`,
+/// deletes and reconciles.
+struct TableComparer: Sendable {
+    let queries: ComparisonQueries
+
+    /// The buckets' aggregates on both sides.
+    struct Summary: Sendable {
+        var source: [Int: BucketSum]
+        var target: [Int: BucketSum]
+
+        var sourceRows: Int { source.values.reduce(0) { $0 + $1.rows } }
+        var targetRows: Int { target.values.reduce(0) { $0 + $1.rows } }
+        var differing: [Int] { BucketSum.differing(source: source, target: target) }
+        /// Rows the mirror has beyond the source's, bucket by bucket: at least that many are only in the mirror.
+        var surplus: Int {
+            differing.reduce(0) { $0 + max(0, (target[$1]?.rows ?? 0) - (source[$1]?.rows ?? 0)) }
+        }
+    }
+
+    /// Prepares the comparison of `plan`: how the source sends its values (a VECTOR packed or as JSON, told by
+    /// its result column's character set) and how many buckets the mirror's size calls for.
+    static func prepare(
+        _ plan: TablePlan, keysOnly: Bool, source: MariaDBConnection, target: PostgresConnection
+    ) async throws -> TableComparer {
+        let probe = ComparisonQueries(plan: plan).probeSQL
+        let columns = try await source.run { try $0.query(probe).columns }
+        let encodings = zip(plan.columns, columns).map { ValueEncoding($0, resultIsBinary: $1.isBinary, zone: .utc) }
+        // The planner's estimate where there is one, else a count.
+        let rows = try await target.execute(
+            """
+            SELECT CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM \(plan.qualifiedTargetName)) END
+            FROM pg_class c WHERE c.oid = $1::regclass
+            """, [plan.qualifiedTargetName]
+        ).rows.first?[0].flatMap { Int($0) } ?? 0
+        return TableComparer(
+            queries: ComparisonQueries(
+                plan: plan, encodings: encodings, buckets: ComparisonQueries.buckets(forRows: rows), keysOnly: keysOnly))
+    }
+
+    func summarize(source: MariaDBConnection, target: PostgresConnection) async throws -> Summary {
+        let sourceSQL = queries.sourceBuckets
+        async let sourceRows = source.run { try $0.query(sourceSQL).strings }
+        let targetRows = try await target.execute(queries.targetBuckets).rows
+        return Summary(source: try Self.sums(await sourceRows), target: try Self.sums(targetRows))
+    }
+
+    private static func sums(_ rows: [[String?]]) throws -> [Int: BucketSum] {
+        var sums: [Int: BucketSum] = [:]
+        for row in rows {
+            guard let bucket = row[0].flatMap({ Int($0) }), let sum = BucketSum(row) else {
+                throw S2PGError(code: .source, message: "a comparison query returned a row that is not a bucket's aggregate")
+            }
+            sums[bucket] = sum
+        }
+        return sums
+    }
+
+    /// Rows read again per group of differing buckets: they are held in memory while compared.
+    static let groupRows = 50_000
+
+    /// The differing buckets in groups of about `groupRows` rows; `nil` (every bucket, no filter) when most
+    /// buckets differ.
+    func groups(_ summary: Summary) -> [[Int]?] {
+        let differing = summary.differing
+        guard !differing.isEmpty else { return [] }
+        if differing.count * 2 > queries.buckets { return [nil] }
+        var groups: [[Int]?] = []
+        var group: [Int] = []
+        var rows = 0
+        for bucket in differing {
+            let size = max(summary.source[bucket]?.rows ?? 0, summary.target[bucket]?.rows ?? 0)
+            if !group.isEmpty, rows + size > Self.groupRows {
+                groups.append(group)
+                group = []
+                rows = 0
+            }
+            group.append(bucket)
+            rows += size
+        }
+        groups.append(group)
+        return groups
+    }
+
+    /// The rows of the buckets in `group` (all when `nil`), matched by key. The mirror is read before the
+    /// source: a row the mirror holds was at the source before the source's read began, so a row the source's
+    /// read lacks was deleted there, not merely written late.
+    func differences(in group: [Int]?, source: MariaDBConnection, target: PostgresConnection) async throws -> RowDifferences {
+        let targetRows = try await target.execute(queries.targetRows(among: group)).rows.map { row in
+            RowDifferences.Row(keyText: row[0] ?? "", hash: row[1] ?? "", key: Array(row.dropFirst(2)))
+        }
+        let sourceSQL = queries.sourceRows(among: group)
+        let keyEncodings = queries.keyEncodings
+        let sourceRows = try await source.run { connection in
+            var rows: [RowDifferences.Row] = []
+            try connection.stream(sourceSQL) { row in
+                func text(_ index: Int) -> String { row[index].map { String(decoding: $0, as: UTF8.self) } ?? "" }
+                rows.append(
+                    RowDifferences.Row(
+                        keyText: text(0), hash: text(1),
+                        key: keyEncodings.indices.map { index in row[index + 2].map { SourceLiteral.value($0, encoding: keyEncodings[index]) } }))
+            }
+            return rows
+        }
+        return RowDifferences(source: sourceRows, target: targetRows)
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import MariaDBClient
+import PostgresClient
+import Testing
+
+@testable import S2PGCore
+
+/// Rows deleted at the source leave the mirror (or are marked, or stay, as `sync.deletes` says), found by
+/// comparing the tables' keys bucket by bucket; full-mode tables are compared and repaired in place instead
+/// of reloaded; `verify --repair` fixes what differs.
+@Suite("Deletes and reconciles", .enabled(if: LiveDatabases.enabled))
+struct DeleteTests {
+    /// An incremental table of `rows` rows, synced once.
+    static func events(_ fixture: SyncFixture, rows: Int = 1_000) async throws {
+        try await fixture.source.execute(
+            "CREATE TABLE events (id INT NOT NULL PRIMARY KEY, v VARCHAR(20), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+        try await fixture.source.execute(
+            "INSERT INTO events SELECT seq, CONCAT('v', seq), NOW(6) - INTERVAL 1 MINUTE FROM seq_1_to_\(rows)")
+        try await fixture.sync()
+    }
+
+    static func count(_ fixture: SyncFixture, _ table: String = "events") async throws -> String? {
+        try await fixture.mirror("SELECT count(*)::text FROM \(table)")[0][0]
+    }
+
+    @Test("rows deleted at the source are deleted from the mirror, counted, and compared again only after sync.deletes_interval")
+    func hardDeletes() async throws {
+        try await SyncFixture.with { fixture in
+            try await Self.events(fixture)
+            try await fixture.source.execute("DELETE FROM events WHERE id % 100 = 7")
+            // An update in the same pass: the window applies it, the comparison leaves it alone.
+            try await fixture.source.execute("UPDATE events SET v = 'changed', updated_at = NOW(6) WHERE id = 8")
+            let result = try #require(try await fixture.sync()["events"])
+            #expect(result.deleted == 10)
+            #expect(result.rows == 1)
+            #expect(try await Self.count(fixture) == "990")
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM events WHERE id % 100 = 7") == [["0"]])
+            #expect(try await fixture.state("events").rowsDeleted == 10)
+            #expect(try await fixture.state("events").keysComparedAt != nil)
+            #expect(try await fixture.verify("events").isEqual)
+
+            // Within the interval (5 minutes by default) the keys are not compared again.
+            try await fixture.source.execute("DELETE FROM events WHERE id = 1")
+            #expect(try await fixture.sync()["events"]?.deleted == 0)
+            #expect(try await Self.count(fixture) == "990")
+        }
+    }
+
+    @Test("sync.deletes off keeps rows the source deleted; the summary and status count deletes")
+    func deletesOffAndCounted() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletes: .off, deletesIntervalSeconds: 0)) { fixture in
+            try await Self.events(fixture, rows: 100)
+            try await fixture.source.execute("DELETE FROM events WHERE id <= 5")
+            #expect(try await fixture.sync()["events"]?.deleted == 0)
+            #expect(try await Self.count(fixture) == "100")
+
+            fixture.configuration.sync.deletes = .hard
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let pass = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment)
+            #expect(pass.status == 0, "\(pass.output)\(pass.error)")
+            #expect(pass.output.contains("(5 deleted)"), "\(pass.output)")
+            let status = try await S2PGProcess.run(["status", "--config", file.path], environment: environment)
+            #expect(status.output.contains("5 rows deleted (the source no longer has them)"), "\(status.output)")
+            #expect(try await Self.count(fixture) == "95")
+        }
+    }
+
+    @Test("a pass that would delete most of a mirror deletes nothing and says why and how to allow it")
+    func massDeleteGuard() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletesIntervalSeconds: 0)) { fixture in
+            try await Self.events(fixture)
+            try await fixture.source.execute("DELETE FROM events WHERE id > 400")
+            let outcome = try #require(try await Replicator(configuration: fixture.configuration, logger: SyncFixture.logger).sync().first)
+            #expect(throws: S2PGError.self) { try outcome.result.get() }
+            let message = "\((try? outcome.result.get()).map { "\($0)" } ?? "\(outcome.result)")"
+            #expect(message.contains("would delete at least 600 of the mirror's 1000 rows"), "\(message)")
+            #expect(message.contains("s2pg sync --allow-mass-delete --table events"), "\(message)")
+            #expect(try await Self.count(fixture) == "1000")
+
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let unnamed = try await S2PGProcess.run(["sync", "--allow-mass-delete", "--config", file.path], environment: environment)
+            #expect(unnamed.status != 0)
+            #expect(unnamed.error.contains("--allow-mass-delete needs --table"), "\(unnamed.error)")
+            let allowed = try await S2PGProcess.run(
+                ["sync", "--allow-mass-delete", "--table", "events", "--config", file.path], environment: environment)
+            #expect(allowed.status == 0, "\(allowed.output)\(allowed.error)")
+            #expect(try await Self.count(fixture) == "400")
+            #expect(try await fixture.verify("events").isEqual)
+        }
+    }
+
+    @Test("deletes racing inserts and updates at the source: the mirror ends equal, no live row deleted")
+    func deletesRacingWrites() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletesIntervalSeconds: 0)) { fixture in
+            try await Self.events(fixture, rows: 2_000)
+            // A writer inserts, updates and deletes while passes run: every pass compares keys.
+            let configuration = fixture.configuration.source.connection
+            let writer = Task {
+                let source = try await MariaDBConnection.connect(configuration)
+                for round in 0..<40 {
+                    try await source.execute("INSERT INTO events VALUES (\(2_001 + round), 'new', NOW(6))")
+                    try await source.execute("UPDATE events SET v = 'u', updated_at = NOW(6) WHERE id = \(round * 7 + 1)")
+                    try await source.execute("DELETE FROM events WHERE id = \(round * 11 + 3)")
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            var deleted = 0
+            for _ in 0..<8 { deleted += try await fixture.sync()["events"]?.deleted ?? 0 }
+            try await writer.value
+            deleted += try await fixture.sync()["events"]?.deleted ?? 0
+            #expect(deleted == 40)
+            #expect(try await fixture.verify("events").isEqual)
+        }
+    }
+
+    @Test("a full-mode table is compared and repaired in place: only what changed is written, a view on it survives")
+    func fullTableReconciled() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE prices (sku VARCHAR(20) NOT NULL, region INT NOT NULL, price DECIMAL(10,2), PRIMARY KEY (sku, region))")
+            try await fixture.source.execute("INSERT INTO prices SELECT CONCAT('sku', seq), seq % 3, seq / 10 FROM seq_1_to_3000")
+            #expect(try await fixture.sync()["prices"]?.kind == .reload)
+            try await fixture.target.execute("CREATE VIEW \(PostgresIdentifier.qualified(fixture.schema, "cheap")) AS SELECT * FROM \(PostgresIdentifier.qualified(fixture.schema, "prices")) WHERE price < 10")
+            let untouched = try await fixture.mirror("SELECT _s2pg_synced_at::text FROM prices WHERE sku = 'sku500'")
+
+            #expect(try await fixture.sync()["prices"]?.kind == .reconcile)
+            try await fixture.source.execute("UPDATE prices SET price = price + 1 WHERE sku IN ('sku1', 'sku2', 'sku3')")
+            try await fixture.source.execute("DELETE FROM prices WHERE sku IN ('sku10', 'sku11')")
+            try await fixture.source.execute("INSERT INTO prices VALUES ('new''one', 7, 1.5), ('sku1', 9, NULL)")
+            let result = try #require(try await fixture.sync()["prices"])
+            #expect(result.kind == .reconcile)
+            #expect(result.rows == 5)
+            #expect(result.deleted == 2)
+            #expect(try await fixture.verify("prices").isEqual)
+            #expect(try await fixture.mirror("SELECT _s2pg_synced_at::text FROM prices WHERE sku = 'sku500'") == untouched)
+            let cheap = try await fixture.source.query("SELECT COUNT(*) FROM prices WHERE price < 10").strings[0][0]
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM cheap") == [[cheap]])
+        }
+    }
+
+    @Test("a keyless full-mode table is reloaded only when its rows changed")
+    func keylessUnchanged() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE log (line VARCHAR(20))")
+            try await fixture.source.execute("INSERT INTO log VALUES ('a'), ('a'), ('b')")
+            try await fixture.sync()
+            #expect(try await fixture.sync()["log"]?.kind == .unchanged)
+            try await fixture.source.execute("DELETE FROM log WHERE line = 'a' LIMIT 1")
+            #expect(try await fixture.sync()["log"]?.kind == .reload)
+            #expect(try await fixture.mirror("SELECT line FROM log ORDER BY line") == [["a"], ["b"]])
+        }
+    }
+
+    @Test("verify --repair fixes what differs, says what it changed, and then finds the tables equal")
+    func verifyRepair() async throws {
+        try await SyncFixture.with { fixture in
+            try await Self.events(fixture, rows: 500)
+            try await fixture.target.execute("DELETE FROM \(PostgresIdentifier.qualified(fixture.schema, "events")) WHERE id IN (3, 4)")
+            try await fixture.target.execute("UPDATE \(PostgresIdentifier.qualified(fixture.schema, "events")) SET v = 'wrong' WHERE id = 9")
+            try await fixture.target.execute(
+                "INSERT INTO \(PostgresIdentifier.qualified(fixture.schema, "events")) (id, v, updated_at) VALUES (9999, 'extra', now())")
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let check = try await S2PGProcess.run(["verify", "--config", file.path], environment: environment)
+            #expect(check.status != 0)
+            #expect(check.output.contains("2 missing from the mirror (3; 4), 1 only in the mirror (9999), 1 different (9)"), "\(check.output)")
+            let repair = try await S2PGProcess.run(["verify", "--repair", "--config", file.path], environment: environment)
+            #expect(repair.status == 0, "\(repair.output)\(repair.error)")
+            #expect(repair.output.contains("events: repaired: 3 rows upserted, 1 deleted"), "\(repair.output)")
+            #expect(repair.output.contains("events: 500 rows at the source, 500 in the mirror: equal"), "\(repair.output)")
+        }
+    }
+
+    @Test("verify: wide tables, ZEROFILL and FLOAT(M,D)/DOUBLE(M,D) compare equal; composite keys print unambiguously")
+    func verifyShapes() async throws {
+        try await SyncFixture.with { fixture in
+            let columns = (1...120).map { "c\($0) INT" }.joined(separator: ", ")
+            try await fixture.source.execute("CREATE TABLE wide (id INT NOT NULL PRIMARY KEY, \(columns))")
+            try await fixture.source.execute("INSERT INTO wide (id, c1, c120) VALUES (1, 1, 120), (2, NULL, 7)")
+            try await fixture.source.execute(
+                "CREATE TABLE padded (id INT(5) ZEROFILL NOT NULL, tag VARCHAR(5) NOT NULL, f FLOAT(7,4), d DOUBLE(8,3), PRIMARY KEY (id, tag))")
+            try await fixture.source.execute("INSERT INTO padded VALUES (7, 'x', 234.56, 1.5), (8, 'it''s', 0.1, -2)")
+            try await fixture.sync()
+            #expect(try await fixture.verify("wide").isEqual)
+            #expect(try await fixture.verify("padded").isEqual)
+            try await fixture.target.execute("UPDATE \(PostgresIdentifier.qualified(fixture.schema, "padded")) SET d = 3 WHERE id = 8")
+            let report = try await fixture.verify("padded")
+            #expect(report.different == ["(8, 'it''s')"], "\(report.summary)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Testing
+
+@testable import S2PGCore
+
+/// The comparison behind verify, deletes and reconciles, without a database: its SQL, how buckets and rows
+/// are matched, how keys print.
+@Suite("Comparison")
+struct ComparisonTests {
+    typealias Row = RowDifferences.Row
+
+    static func plan(_ columns: [(String, String)], key: [String]) throws -> TablePlan {
+        try SchemaDriftTests.plan(columns, key: key)
+    }
+
+    @Test("buckets differ when present on one side only or with other aggregates; MySQL's DECIMAL sums read as integers")
+    func buckets() {
+        let source = [0: BucketSum(rows: 2, sum1: "10", sum2: "20"), 1: BucketSum(rows: 1, sum1: "5", sum2: "6"), 3: BucketSum(rows: 1, sum1: "1", sum2: "1")]
+        let target = [0: BucketSum(rows: 2, sum1: "10", sum2: "20"), 1: BucketSum(rows: 1, sum1: "5", sum2: "7"), 2: BucketSum(rows: 1, sum1: "1", sum2: "1")]
+        #expect(BucketSum.differing(source: source, target: target) == [1, 2, 3])
+        #expect(BucketSum(["4", "3", "123.0", "7"]) == BucketSum(rows: 3, sum1: "123", sum2: "7"))
+        #expect(BucketSum(["4", "x", "1", "7"]) == nil)
+        #expect(ComparisonQueries.buckets(forRows: 0) == 1)
+        #expect(ComparisonQueries.buckets(forRows: 1_000_000) == 1_000_000 / ComparisonQueries.rowsPerBucket)
+    }
+
+    @Test("rows match by key: missing, extra, different; a keyless table's identical rows as a multiset")
+    func rows() {
+        let keyed = RowDifferences(
+            source: [Row(keyText: "1", hash: "a", key: ["1"]), Row(keyText: "2", hash: "b", key: ["2"]), Row(keyText: "3", hash: "c", key: ["3"])],
+            target: [Row(keyText: "2", hash: "b", key: ["2"]), Row(keyText: "3", hash: "x", key: ["3"]), Row(keyText: "4", hash: "d", key: ["4"])])
+        #expect(keyed.missing.map(\.keyText) == ["1"])
+        #expect(keyed.extra.map(\.keyText) == ["4"])
+        #expect(keyed.different.map(\.keyText) == ["3"])
+
+        let keyless = RowDifferences(
+            source: [Row(keyText: "h1", hash: "h1", key: []), Row(keyText: "h1", hash: "h1", key: []), Row(keyText: "h2", hash: "h2", key: [])],
+            target: [Row(keyText: "h1", hash: "h1", key: ["r1"]), Row(keyText: "h2", hash: "h2", key: ["r2"]), Row(keyText: "h2", hash: "h2", key: ["r3"])])
+        #expect(keyless.missing.map(\.keyText) == ["h1"])
+        #expect(keyless.extra.map(\.key) == [["r3"]])
+        #expect(keyless.different.isEmpty)
+        #expect(RowDifferences(source: [], target: []).isEmpty)
+    }
+
+    @Test("a table of 150 columns: PostgreSQL's row text is built without concat_ws, which takes 100 arguments")
+    func wideTable() throws {
+        let plan = try Self.plan([("id", "int(11)")] + (1...150).map { ("c\($0)", "int(11)") }, key: ["id"])
+        let queries = ComparisonQueries(plan: plan, buckets: 8)
+        #expect(!queries.targetBuckets.contains("concat_ws"))
+        #expect(queries.targetBuckets.contains(#""c150""#))
+        #expect(queries.sourceBuckets.contains("% 8 AS b"))
+    }
+
+    @Test("ZEROFILL integers and FLOAT(M,D)/DOUBLE(M,D) are compared as numbers, not as their padded display")
+    func paddedNumbers() throws {
+        let plan = try Self.plan([("id", "int(5) unsigned zerofill"), ("f", "float(7,4)"), ("d", "double(8,3)")], key: ["id"])
+        let sql = ComparisonQueries(plan: plan).sourceBuckets
+        #expect(sql.contains("CAST(`id` + 0 AS CHAR)"))
+        #expect(sql.contains("CAST(CAST(`d` AS DOUBLE) AS CHAR)"))
+        #expect(sql.contains("CAST(CAST(`f` AS DOUBLE) AS CHAR)"))
+    }
+
+    @Test("keys print unambiguously: text quoted, composite keys in parentheses, keyless rows by hash")
+    func display() throws {
+        let plan = try Self.plan([("id", "int(11)"), ("tag", "varchar(5)"), ("day", "date")], key: ["id", "tag", "day"])
+        let queries = ComparisonQueries(plan: plan)
+        #expect(queries.display(Row(keyText: "", hash: "", key: ["1", "it's", "2020-01-01"])) == "(1, 'it''s', 2020-01-01)")
+        let single = ComparisonQueries(plan: try Self.plan([("code", "varchar(5)")], key: ["code"]))
+        #expect(single.display(Row(keyText: "", hash: "", key: ["x"])) == "'x'")
+        let keyless = ComparisonQueries(plan: try Self.plan([("v", "int(11)")], key: []))
+        #expect(keyless.display(Row(keyText: "abc", hash: "abc", key: ["abc-1"])) == "row abc")
+    }
+
+    @Test("comparing keys only hashes the key; a keyless table always compares whole rows")
+    func keysOnly() throws {
+        let plan = try Self.plan([("id", "int(11)"), ("v", "varchar(5)")], key: ["id"])
+        #expect(!ComparisonQueries(plan: plan, keysOnly: true).sourceBuckets.contains("`v`"))
+        #expect(ComparisonQueries(plan: plan).sourceBuckets.contains("`v`"))
+        let keyless = try Self.plan([("v", "int(11)")], key: [])
+        #expect(!ComparisonQueries(plan: keyless, keysOnly: true).keysOnly)
+    }
+
+    @Test("rows read again by key: IN for one key column, AND terms for several; values rendered as literals")
+    func rowsByKey() throws {
+        let single = SourceQueries(plan: try Self.plan([("id", "int(11)"), ("v", "int(11)")], key: ["id"]))
+        #expect(try single.rows(withKeys: [["1"], ["2"]]).hasSuffix("WHERE `id` IN (1, 2)"))
+        let composite = SourceQueries(plan: try Self.plan([("a", "int(11)"), ("b", "varchar(5)")], key: ["a", "b"]))
+        #expect(try composite.rows(withKeys: [["1", "x'y"]]).hasSuffix("WHERE (`a` = 1 AND `b` = 'x''y')"))
+        #expect(throws: S2PGError.self) { try single.rows(withKeys: [["1 OR 1=1"]]) }
+    }
+
+    @Test("durations: seconds, or with a unit", arguments: [("90", 90), ("90s", 90), ("5m", 300), ("1h", 3600), ("0s", 0)])
+    func durations(_ text: String, _ seconds: Int) {
+        #expect(DurationText.seconds(text, minimum: 0) == seconds)
+    }
+
+    @Test("not durations", arguments: ["", "5x", "-1", "m", "1.5h", "99999999999999999999h"])
+    func notDurations(_ text: String) {
+        #expect(DurationText.seconds(text, minimum: 0) == nil)
+    }
+}
