@@ -31,7 +31,9 @@ public enum SchemaDrift {
             }
         }
         let planned = Set(plan.targetColumns.map(\.name))
-        for (name, _) in existing.columns where !planned.contains(name) {
+        // s2pg's own columns it no longer fills (`_s2pg_deleted_at` after soft deletes are turned off) are kept
+        // silently: the source never had them.
+        for (name, _) in existing.columns where !planned.contains(name) && !name.hasPrefix(TablePlan.metadataPrefix) {
             changes.append(.keepDroppedColumn(name))
         }
         return changes

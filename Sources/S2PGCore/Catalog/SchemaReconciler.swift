@@ -30,7 +30,9 @@ public struct SchemaReconciler: Sendable {
             for change in changes {
                 if let sql = change.sql(for: plan) { try connection.execute(sql) }
             }
+            // s2pg's own columns (`_s2pg_deleted_at` when soft deletes are turned on) need no source values.
             let added = changes.compactMap { if case .addColumn(let name) = $0 { name } else { nil } }
+                .filter { !$0.hasPrefix(TablePlan.metadataPrefix) }
             // A new column must be filled for rows that did not change since: the next sync re-reads them all.
             let refill = existing != nil && !added.isEmpty ? "columns added: \(added.joined(separator: ", "))" : nil
             try connection.execute(

@@ -59,10 +59,13 @@ public struct TablePlan: Sendable, Hashable {
     public var warnings: [String]
     /// The zone the source's sessions read TIMESTAMP values in.
     public var sourceZone: SourceZone = .utc
+    /// Rows the source deleted stay in the mirror, marked in `_s2pg_deleted_at` (`sync.deletes` "soft").
+    public var softDeletes = false
 
     /// Metadata columns s2pg adds to every mirror.
     public static let syncedAtColumn = "_s2pg_synced_at"
     public static let rowIDColumn = "_s2pg_row_id"
+    public static let deletedAtColumn = "_s2pg_deleted_at"
     public static let metadataPrefix = "_s2pg_"
 
     /// Every target column with its type, metadata columns last.
@@ -70,6 +73,7 @@ public struct TablePlan: Sendable, Hashable {
         var all = columns.map { ($0.targetName, $0.mapped.postgres) }
         if keySource == .synthetic { all.append((Self.rowIDColumn, .text)) }
         all.append((Self.syncedAtColumn, .timestampWithTimeZone(precision: 6)))
+        if softDeletes { all.append((Self.deletedAtColumn, .timestampWithTimeZone(precision: 6))) }
         return all
     }
 

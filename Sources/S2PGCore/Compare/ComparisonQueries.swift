@@ -222,7 +222,7 @@ public struct ComparisonQueries: Sendable {
         """
         SELECT b, count(*), sum(\(Self.targetSlice("r", from: 8))), sum(\(Self.targetSlice("r", from: 16))) FROM (
         SELECT \(Self.targetSlice("k", from: 0)) % \(buckets) AS b, r FROM (
-        SELECT md5(\(targetKey)) AS k, \(targetRowHash) AS r FROM \(plan.qualifiedTargetName)) x) y GROUP BY b
+        SELECT md5(\(targetKey)) AS k, \(targetRowHash) AS r FROM \(plan.qualifiedTargetName)\(targetLive)) x) y GROUP BY b
         """
     }
 
@@ -243,12 +243,19 @@ public struct ComparisonQueries: Sendable {
     /// `among` (all buckets when `nil`).
     public func targetRows(among: [Int]?) -> String {
         let keys = plan.targetKey.map { "\(PostgresIdentifier.quote($0))::text" }
-        var sql = "SELECT \(([targetKey, targetRowHash] + keys).joined(separator: ", ")) FROM \(plan.qualifiedTargetName)"
-        if let among { sql += " WHERE \(Self.targetSlice("md5(\(targetKey))", from: 0)) % \(buckets) IN (\(among.map(String.init).joined(separator: ", ")))" }
-        return sql
+        var conditions: [String] = []
+        if plan.softDeletes { conditions.append("\(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL") }
+        if let among { conditions.append("\(Self.targetSlice("md5(\(targetKey))", from: 0)) % \(buckets) IN (\(among.map(String.init).joined(separator: ", ")))") }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return "SELECT \(([targetKey, targetRowHash] + keys).joined(separator: ", ")) FROM \(plan.qualifiedTargetName)\(filter)"
     }
 
     private var sourceTable: String { MariaDBIdentifier.quote(plan.sourceName) }
+
+    /// Rows marked deleted (soft deletes) are not the mirror's: the source no longer has them.
+    private var targetLive: String {
+        plan.softDeletes ? " WHERE \(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL" : ""
+    }
 
     /// The key columns' encodings, in key order.
     var keyEncodings: [ValueEncoding] { keyColumns.map(encoding) }

@@ -30,15 +30,19 @@ struct TargetWriter: Sendable {
 
     private var upsertSQL: String {
         let nonKey = plan.columns.filter { !$0.isKey }.map { PostgresIdentifier.quote($0.targetName) }
+        // A key the source has again is no longer marked deleted.
+        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
+        let undelete = plan.softDeletes ? ["\(deletedAt) = NULL"] : []
+        let wasDeleted = plan.softDeletes ? " OR t.\(deletedAt) IS NOT NULL" : ""
         let conflict: String
         if nonKey.isEmpty {
-            conflict = "DO NOTHING"
+            conflict = plan.softDeletes ? "DO UPDATE SET \(undelete[0]) WHERE t.\(deletedAt) IS NOT NULL" : "DO NOTHING"
         } else {
             // Unchanged rows are not rewritten: a re-read (lookback) leaves the mirror and _s2pg_synced_at alone.
-            let sets = nonKey.map { "\($0) = EXCLUDED.\($0)" } + ["\(PostgresIdentifier.quote(TablePlan.syncedAtColumn)) = now()"]
+            let sets = nonKey.map { "\($0) = EXCLUDED.\($0)" } + ["\(PostgresIdentifier.quote(TablePlan.syncedAtColumn)) = now()"] + undelete
             let current = nonKey.map { "t.\($0)" }.joined(separator: ", ")
             let incoming = nonKey.map { "EXCLUDED.\($0)" }.joined(separator: ", ")
-            conflict = "DO UPDATE SET \(sets.joined(separator: ", ")) WHERE ROW(\(current)) IS DISTINCT FROM ROW(\(incoming))"
+            conflict = "DO UPDATE SET \(sets.joined(separator: ", ")) WHERE ROW(\(current)) IS DISTINCT FROM ROW(\(incoming))\(wasDeleted)"
         }
         return """
             INSERT INTO \(plan.qualifiedTargetName) AS t (\(columnList))
@@ -177,17 +181,20 @@ struct TargetWriter: Sendable {
 
     // MARK: Repairs
 
-    /// Deletes the mirror rows with these keys (the mirror's own text of its key columns), inside the
-    /// caller's transaction. Returns how many it deleted.
+    /// Deletes the mirror rows with these keys (the mirror's own text of its key columns), or with soft
+    /// deletes marks them deleted, inside the caller's transaction. Returns how many.
     func deleteRows(_ keys: [[String?]], on connection: isolated PostgresConnection) throws -> Int {
         guard !keys.isEmpty else { return 0 }
         let types = plan.targetKey.map { name in plan.targetColumns.first { $0.name == name }!.type }
         let arrays = plan.targetKey.indices.map { index in PostgresArray.literal(keys.map { $0[index] ?? "" }) as String? }
         let columns = plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ")
         let unnest = types.enumerated().map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
-        return try connection.execute(
-            "DELETE FROM \(plan.qualifiedTargetName) WHERE (\(columns)) IN (SELECT * FROM unnest(\(unnest)))", arrays
-        ).affectedRows
+        let match = "(\(columns)) IN (SELECT * FROM unnest(\(unnest)))"
+        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
+        let sql = plan.softDeletes
+            ? "UPDATE \(plan.qualifiedTargetName) SET \(deletedAt) = now() WHERE \(match) AND \(deletedAt) IS NULL"
+            : "DELETE FROM \(plan.qualifiedTargetName) WHERE \(match)"
+        return try connection.execute(sql, arrays).affectedRows
     }
 
     /// Counts a repair's rows with the table's totals, inside its transaction: the rows it upserted (`page`,
