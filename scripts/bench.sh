@@ -3,7 +3,9 @@
 #   scripts/bench.sh [rows]      (default 1000000; S2PG_BENCH_RUNS timed runs each, default 5)
 # Prints wall seconds (median), rows/s, the ratio to the raw pipeline, peak RSS and CPU seconds; then the
 # peak RSS of s2pg on single large rows (a 64 MiB value, a 200 MiB row) against its goal, 64 MiB + 2x the row.
-#   S2PG_BENCH=table or S2PG_BENCH=large runs only that part.
+# Then deletes and comparisons on the same table (S2PG_BENCH=deletes): finding deleted rows, repairing a
+# full-mode table in place against reloading it, verify, and Sling's delete_missing as the anchor.
+#   S2PG_BENCH=table, S2PG_BENCH=large or S2PG_BENCH=deletes runs only that part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -52,6 +54,7 @@ calc() { awk "BEGIN { print $1 }"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 declare -A WALL RSS CPU
+median_of() { echo "${WALL[$1]}" | tr ' ' '\n' | grep . | median; }
 record() { # name file
   WALL[$1]+="$(wall_of "$2") "; RSS[$1]+="$(rss_of "$2") "; CPU[$1]+="$(cpu_of "$2") "
 }
@@ -95,13 +98,17 @@ change() { # class
   source_sql s2pg_bench -e "UPDATE orders SET qty = qty + 1, updated_at = NOW(6) WHERE id % 100 = $1"
 }
 
-if [ "$PART" != large ]; then
-# The source table, generated once per row count.
-source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench CHARACTER SET utf8mb4"
-if [ "$(source_sql -N s2pg_bench -e "SELECT COUNT(*) FROM orders" 2>/dev/null || echo 0)" != "$ROWS" ]; then
-  echo "== generating $ROWS rows" >&2
-  sed "s/__ROWS__/$ROWS/" scripts/bench/orders.sql | source_sql s2pg_bench
-fi
+# The source table, generated again unless it holds the rows of the generator exactly.
+ensure_orders() {
+  source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench CHARACTER SET utf8mb4"
+  if [ "$(source_sql -N s2pg_bench -e "SELECT COUNT(*), MAX(id) FROM orders" 2>/dev/null || echo 0)" != "$ROWS	$ROWS" ]; then
+    echo "== generating $ROWS rows" >&2
+    sed "s/__ROWS__/$ROWS/" scripts/bench/orders.sql | source_sql s2pg_bench
+  fi
+}
+
+if [ "$PART" = all ] || [ "$PART" = table ]; then
+ensure_orders
 echo "== preparing the target" >&2
 target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" 2>/dev/null
 "$S2PG" full-load --config "$work/config.json" >/dev/null 2>&1
@@ -128,7 +135,6 @@ done
 "$S2PG" verify --config "$work/config.json" >&2
 
 changed=$((ROWS / 100))
-median_of() { echo "${WALL[$1]}" | tr ' ' '\n' | grep . | median; }
 raw=$(median_of raw)
 window=$(median_of window)
 row() { # label key rows reference: the raw run this one compares with (its rows/s over ours), if any
@@ -166,7 +172,7 @@ for key in raw full window incremental checkpointed nochange; do printf '  %-12s
 
 fi
 
-if [ "$PART" != table ]; then
+if [ "$PART" = all ] || [ "$PART" = large ]; then
 # Large rows: peak RSS of a reload and of an incremental sync of one row, against the goal of 64 MiB plus
 # twice the row. A 64 MiB LONGBLOB (bytea goes as hex, twice its size, in COPY text), and a 200 MiB row of
 # two 50 MiB LONGBLOBs and two 50 MiB LONGTEXTs with tabs and newlines to escape.
@@ -200,4 +206,131 @@ for table in blob64 wide; do
   printf '| %-34s | %7.1f | %17.1f | %12.1f | %8.1f | %-3s |\n' "$table" "$row" "$full" "$sync" "$goal" "$met"
 done
 "$S2PG" verify --config "$work/large.json" >&2
+fi
+
+if [ "$PART" = all ] || [ "$PART" = deletes ]; then
+# Deletes and comparisons on the benchmark table. Each figure is the median wall time of $RUNS runs of one
+# s2pg pass, with its CPU and the source's and target's server CPU over that pass (from /proc).
+echo "== deletes and comparisons" >&2
+ensure_orders
+server_cpu() { # pid: user + system seconds of a server and its children so far
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat"
+}
+db_dir=${S2PG_DB_DIR:-/tmp/s2pg-databases}
+mariadb_pid=$(head -n 1 "$db_dir/mariadb/mariadbd.pid")
+postgres_pid=$(head -n 1 "$db_dir/postgres/data/postmaster.pid")
+postgres_cpu() { # the postmaster with its ended backends (reaped: in its children's times), and its live children
+  local total child
+  total=$(server_cpu "$postgres_pid")
+  for child in $(pgrep -P "$postgres_pid"); do total=$(calc "$total + $(server_cpu "$child" 2>/dev/null || echo 0)"); done
+  echo "$total"
+}
+declare -A SRC TGT
+timed() { # name command...: one run, recording wall, RSS, s2pg CPU and both servers' CPU
+  local name=$1 s0 t0; shift
+  s0=$(server_cpu "$mariadb_pid"); t0=$(postgres_cpu)
+  measure "$work/$name" "$@"
+  record "$name" "$work/$name"
+  SRC[$name]+="$(calc "$(server_cpu "$mariadb_pid") - $s0") "; TGT[$name]+="$(calc "$(postgres_cpu) - $t0") "
+}
+sed 's/"tables": \["orders"\]/"tables": ["orders"], "deletes": "hard", "deletes_interval": "0s"/' "$work/config.json" >"$work/hard.json"
+sed 's/"tables": \["orders"\]/"tables": ["orders"], "deletes": "off"/' "$work/config.json" >"$work/off.json"
+# The same table in full mode: no column is its cursor.
+sed 's/"tables": \["orders"\]/"tables": ["orders"], "updated_at_column": "no_such_column", "deletes": "hard"/' \
+  "$work/config.json" >"$work/full.json"
+target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" 2>/dev/null
+"$S2PG" full-load --config "$work/hard.json" >/dev/null 2>&1
+"$S2PG" sync --config "$work/hard.json" >/dev/null 2>&1
+next=$((ROWS + 1))
+for run in $(seq 1 "$RUNS"); do
+  echo "== deletes run $run of $RUNS" >&2
+  settle
+  timed nochange_off "$S2PG" sync --config "$work/off.json"
+  timed nochange_hard "$S2PG" sync --config "$work/hard.json"
+  # 100 rows deleted, spread over the table.
+  source_sql s2pg_bench -e "DELETE FROM orders WHERE id % 10000 = $run"
+  timed deleted100 "$S2PG" sync --config "$work/hard.json"
+  # 100 more deleted and 100 updated (the full-mode table below has its rows changed behind s2pg's back).
+  source_sql s2pg_bench -e "DELETE FROM orders WHERE id % 10000 = $((run + 100)); UPDATE orders SET qty = qty + 1, updated_at = NOW(6) WHERE id % 10000 = $((run + 200))"
+  timed deleted100_updated100 "$S2PG" sync --config "$work/hard.json"
+done
+verify_out=$("$S2PG" verify --config "$work/hard.json" 2>/dev/null | tail -1)
+echo "verify after the deletes: $verify_out" >&2
+
+# Full mode: the reload it used to get on every pass, against comparing and repairing it in place.
+target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" 2>/dev/null
+"$S2PG" full-load --config "$work/full.json" >/dev/null 2>&1
+full_rows=$(source_sql -N s2pg_bench -e "SELECT COUNT(*) FROM orders")
+for run in $(seq 1 "$RUNS"); do
+  echo "== full-mode run $run of $RUNS" >&2
+  settle
+  timed full_reload "$S2PG" full-load --config "$work/full.json"
+  timed full_nochange "$S2PG" sync --config "$work/full.json"
+  # 1,000 rows changed behind s2pg's back: updated_at left alone, so only a comparison can find them.
+  source_sql s2pg_bench -e "UPDATE orders SET qty = qty + 1 WHERE id % 1000 = $run"
+  timed full_changed1000 "$S2PG" sync --config "$work/full.json"
+  timed verify "$S2PG" verify --config "$work/full.json"
+done
+
+# Sling's delete_missing: hard on the same table, incremental by updated_at, as the anchor.
+sling=""
+if [ -z "${S2PG_BENCH_NO_SLING:-}" ]; then
+  venv=.build-bench/sling
+  if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" >&2 && "$venv/bin/pip" install -q sling-linux-amd64==1.4.11 >&2 || true; fi
+  sling=$(find "$venv" -name 'sling-linux-amd64' -type f 2>/dev/null | head -1)
+  [ -n "$sling" ] && chmod +x "$sling"
+fi
+if [ -n "$sling" ]; then
+  export SLING_DISABLE_TELEMETRY=true SLING_HOME_DIR="$work/sling"
+  export MYSRC="mysql://$S2PG_MARIADB_USER:$S2PG_MARIADB_PASSWORD@$S2PG_MARIADB_HOST:$S2PG_MARIADB_PORT/s2pg_bench"
+  export PGDST="postgresql://$S2PG_POSTGRES_USER:$S2PG_POSTGRES_PASSWORD@$S2PG_POSTGRES_HOST:$S2PG_POSTGRES_PORT/$S2PG_POSTGRES_DATABASE?sslmode=disable"
+  # A script of its own: /usr/bin/time runs programs, not shell functions.
+  cat >"$work/sling.sh" <<SH
+#!/bin/sh
+exec "$sling" run --src-conn MYSRC --src-stream s2pg_bench.orders --tgt-conn PGDST --tgt-object sling_bench.orders \\
+  --mode incremental --primary-key id --update-key updated_at --src-options '{"delete_missing": "hard"}'
+SH
+  chmod +x "$work/sling.sh"
+  target_sql -c "DROP SCHEMA IF EXISTS sling_bench CASCADE" -c "CREATE SCHEMA sling_bench"
+  "$work/sling.sh" >/dev/null 2>&1 || sling=""
+  if [ -n "$sling" ]; then
+    for run in $(seq 1 "$RUNS"); do
+      settle
+      timed sling_nochange "$work/sling.sh"
+      source_sql s2pg_bench -e "DELETE FROM orders WHERE id % 10000 = $((run + 300))"
+      timed sling_deleted100 "$work/sling.sh"
+    done
+  fi
+  target_sql -c "DROP SCHEMA IF EXISTS sling_bench CASCADE" >/dev/null
+fi
+
+drow() { # label key [reference key]
+  local wall rss cpu src tgt ratio="-"
+  wall=$(median_of "$2")
+  rss=$(echo "${RSS[$2]}" | tr ' ' '\n' | grep . | sort -g | tail -1)
+  cpu=$(echo "${CPU[$2]}" | tr ' ' '\n' | grep . | median)
+  src=$(echo "${SRC[$2]}" | tr ' ' '\n' | grep . | median)
+  tgt=$(echo "${TGT[$2]}" | tr ' ' '\n' | grep . | median)
+  if [ -n "${3:-}" ] && [ -n "${WALL[$3]:-}" ]; then ratio=$(printf '%.1fx' "$(calc "$(median_of "$3") / $wall")"); fi
+  printf '| %-52s | %7.3f | %8s | %7.1f | %6.2f | %6.2f | %6.2f |\n' "$1" "$wall" "$ratio" "$(calc "$rss / 1024")" "$cpu" "$src" "$tgt"
+}
+echo
+echo "s2pg deletes and comparisons, $(date -u +%Y-%m-%d), $full_rows rows, median of $RUNS runs, $(nproc) cores"
+echo
+echo "| run                                                  | wall s  | vs ref   | RSS MiB | CPU s  | src s  | tgt s  |"
+echo "|------------------------------------------------------|---------|----------|---------|--------|--------|--------|"
+drow "sync, nothing changed, deletes off (reference)" nochange_off
+drow "sync, nothing changed, keys compared (deletes hard)" nochange_hard
+drow "sync, 100 rows deleted" deleted100
+drow "sync, 100 deleted + 100 updated" deleted100_updated100
+[ -n "${WALL[sling_nochange]:-}" ] && drow "Sling delete_missing hard, nothing changed" sling_nochange
+[ -n "${WALL[sling_deleted100]:-}" ] && drow "Sling delete_missing hard, 100 rows deleted" sling_deleted100
+drow "full-mode table: full-load (the old every-pass reload)" full_reload
+drow "full-mode table: sync, nothing changed" full_nochange full_reload
+drow "full-mode table: sync, 1,000 rows changed unseen" full_changed1000 full_reload
+drow "verify (bucket comparison)" verify
+echo
+echo "'vs ref' is the reload's wall time over this run's. src s and tgt s are the CPU seconds the MariaDB and"
+echo "PostgreSQL servers spent during the run; CPU s is s2pg's (Sling's) own. The cost of finding deletes is"
+echo "the keys-compared pass minus the reference pass; per million rows: scale by 1000000 / $full_rows."
 fi

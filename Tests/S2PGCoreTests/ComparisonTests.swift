@@ -44,10 +44,10 @@ struct ComparisonTests {
     @Test("a table of 150 columns: PostgreSQL's row text is built without concat_ws, which takes 100 arguments")
     func wideTable() throws {
         let plan = try Self.plan([("id", "int(11)")] + (1...150).map { ("c\($0)", "int(11)") }, key: ["id"])
-        let queries = ComparisonQueries(plan: plan, buckets: 8)
+        let queries = ComparisonQueries(plan: plan, bucketing: .hashed(count: 8))
         #expect(!queries.targetBuckets.contains("concat_ws"))
         #expect(queries.targetBuckets.contains(#""c150""#))
-        #expect(queries.sourceBuckets.contains("% 8 AS b"))
+        #expect(queries.sourceBuckets.contains("% 8 AS _s2pg_b"))
     }
 
     @Test("ZEROFILL integers and FLOAT(M,D)/DOUBLE(M,D) are compared as numbers, not as their padded display")
@@ -57,6 +57,17 @@ struct ComparisonTests {
         #expect(sql.contains("CAST(`id` + 0 AS CHAR)"))
         #expect(sql.contains("CAST(CAST(`d` AS DOUBLE) AS CHAR)"))
         #expect(sql.contains("CAST(CAST(`f` AS DOUBLE) AS CHAR)"))
+    }
+
+    @Test("a range bucket's rows are read by their key's range, on both sides truncating toward zero", arguments: [
+        (3, "`id` BETWEEN 300 AND 399"), (0, "`id` BETWEEN -99 AND 99"), (-2, "`id` BETWEEN -299 AND -200"),
+    ])
+    func ranges(_ bucket: Int, _ condition: String) throws {
+        let plan = try Self.plan([("id", "bigint(20)")], key: ["id"])
+        let queries = ComparisonQueries(plan: plan, bucketing: .ranges(width: 100))
+        #expect(queries.sourceRows(among: [bucket]).hasSuffix("WHERE (\(condition))"))
+        #expect(queries.targetRows(among: [bucket]).contains(#"WHERE ("id" BETWEEN"#))
+        #expect(ComparisonQueries.width(rows: 1_000_000, minimum: 1, maximum: 1_000_000) == ComparisonQueries.rowsPerBucket)
     }
 
     @Test("keys print unambiguously: text quoted, composite keys in parentheses, keyless rows by hash")
@@ -70,11 +81,15 @@ struct ComparisonTests {
         #expect(keyless.display(Row(keyText: "abc", hash: "abc", key: ["abc-1"])) == "row abc")
     }
 
-    @Test("comparing keys only hashes the key; a keyless table always compares whole rows")
+    @Test("comparing keys only reads the key alone (an integer key not even hashed); a keyless table always compares whole rows")
     func keysOnly() throws {
         let plan = try Self.plan([("id", "int(11)"), ("v", "varchar(5)")], key: ["id"])
+        let ranges = ComparisonQueries(plan: plan, bucketing: .ranges(width: 100), keysOnly: true)
+        #expect(ranges.sourceBuckets == "SELECT `id` DIV 100 AS _s2pg_b, COUNT(*), SUM(`id`), SUM((`id` % 3037000493) * (`id` % 3037000493) % 3037000493) FROM `t` GROUP BY _s2pg_b")
+        #expect(!ranges.targetBuckets.contains("md5"))
         #expect(!ComparisonQueries(plan: plan, keysOnly: true).sourceBuckets.contains("`v`"))
         #expect(ComparisonQueries(plan: plan).sourceBuckets.contains("`v`"))
+        #expect(ComparisonQueries(plan: try Self.plan([("code", "varchar(5)")], key: ["code"])).rangeKey == nil)
         let keyless = try Self.plan([("v", "int(11)")], key: [])
         #expect(!ComparisonQueries(plan: keyless, keysOnly: true).keysOnly)
     }

@@ -29,16 +29,27 @@ struct TableComparer: Sendable {
         let probe = ComparisonQueries(plan: plan).probeSQL
         let columns = try await source.run { try $0.query(probe).columns }
         let encodings = zip(plan.columns, columns).map { ValueEncoding($0, resultIsBinary: $1.isBinary, zone: .utc) }
-        // The planner's estimate where there is one, else a count.
+        let bucketing = try await Self.bucketing(ComparisonQueries(plan: plan, encodings: encodings), on: target)
+        return TableComparer(queries: ComparisonQueries(plan: plan, encodings: encodings, bucketing: bucketing, keysOnly: keysOnly))
+    }
+
+    /// Ranges of the key where it is one integer column, else hashed buckets, sized for about
+    /// `ComparisonQueries.rowsPerBucket` rows each from the mirror's size (the planner's estimate where it
+    /// has one, else a count) and, for ranges, its smallest and largest key (read from its index).
+    private static func bucketing(_ queries: ComparisonQueries, on target: PostgresConnection) async throws -> ComparisonQueries.Bucketing {
+        let plan = queries.plan
         let rows = try await target.execute(
             """
             SELECT CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM \(plan.qualifiedTargetName)) END
             FROM pg_class c WHERE c.oid = $1::regclass
             """, [plan.qualifiedTargetName]
         ).rows.first?[0].flatMap { Int($0) } ?? 0
-        return TableComparer(
-            queries: ComparisonQueries(
-                plan: plan, encodings: encodings, buckets: ComparisonQueries.buckets(forRows: rows), keysOnly: keysOnly))
+        guard let key = queries.rangeKey else { return .hashed(count: ComparisonQueries.buckets(forRows: rows)) }
+        let name = PostgresIdentifier.quote(key.targetName)
+        let bounds = try await target.execute("SELECT min(\(name))::text, max(\(name))::text FROM \(plan.qualifiedTargetName)").rows.first
+        // An empty mirror: one bucket, read whole.
+        guard let low = bounds?[0].flatMap({ Int($0) }), let high = bounds?[1].flatMap({ Int($0) }) else { return .ranges(width: Int.max / 4) }
+        return .ranges(width: ComparisonQueries.width(rows: rows, minimum: low, maximum: high))
     }
 
     func summarize(source: MariaDBConnection, target: PostgresConnection) async throws -> Summary {
@@ -67,7 +78,7 @@ struct TableComparer: Sendable {
     func groups(_ summary: Summary) -> [[Int]?] {
         let differing = summary.differing
         guard !differing.isEmpty else { return [] }
-        if differing.count * 2 > queries.buckets { return [nil] }
+        if differing.count * 2 > Set(summary.source.keys).union(summary.target.keys).count { return [nil] }
         var groups: [[Int]?] = []
         var group: [Int] = []
         var rows = 0
