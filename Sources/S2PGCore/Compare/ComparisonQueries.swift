@@ -180,21 +180,28 @@ public struct ComparisonQueries: Sendable {
 
     /// Values that can be large (text, bytes) enter a row's hash by their own MD5: the row's text would
     /// otherwise be built whole, and the source gives NULL for a string over its `max_allowed_packet`.
-    /// Bytes are hashed raw, not as hex, so a value keeps its size.
-    private func sourceHashed(_ column: TablePlan.Column) -> String {
+    /// Bytes are hashed raw, not as hex, so a value keeps its size. A short VARCHAR goes in as it is: hashing
+    /// it costs more than it saves.
+    private func hashedAlone(_ column: TablePlan.Column) -> Bool {
         switch encoding(column) {
-        case .bytes: "MD5(\(MariaDBIdentifier.quote(column.sourceName)))"
-        case .text, .set, .vector, .packedVector: "MD5(\(sourceValue(column)))"
-        default: sourceValue(column)
+        case .bytes, .set, .vector, .packedVector: return true
+        case .text:
+            if case .varchar(let length) = column.mapped.postgres { return length > 255 }
+            return true
+        default: return false
         }
     }
 
+    private func sourceHashed(_ column: TablePlan.Column) -> String {
+        guard hashedAlone(column) else { return sourceValue(column) }
+        if case .bytes = encoding(column) { return "MD5(\(MariaDBIdentifier.quote(column.sourceName)))" }
+        return "MD5(\(sourceValue(column)))"
+    }
+
     private func targetHashed(_ column: TablePlan.Column) -> String {
-        switch encoding(column) {
-        case .bytes: "md5(\(PostgresIdentifier.quote(column.targetName)))"
-        case .text, .set, .vector, .packedVector: "md5(\(targetValue(column)))"
-        default: targetValue(column)
-        }
+        guard hashedAlone(column) else { return targetValue(column) }
+        if case .bytes = encoding(column) { return "md5(\(PostgresIdentifier.quote(column.targetName)))" }
+        return "md5(\(targetValue(column)))"
     }
 
     // MARK: Keys and hashes
