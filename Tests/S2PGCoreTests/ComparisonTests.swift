@@ -66,7 +66,7 @@ struct ComparisonTests {
         let plan = try Self.plan([("id", "bigint(20)")], key: ["id"])
         let queries = ComparisonQueries(plan: plan, bucketing: .ranges(width: 100))
         #expect(queries.sourceRows(among: [bucket]).hasSuffix("WHERE (\(condition))"))
-        #expect(queries.targetRows(among: [bucket]).contains(#"WHERE ("id" BETWEEN"#))
+        #expect(queries.targetRows(among: [bucket]).contains(#"ON "id" BETWEEN _s2pg_low AND _s2pg_high"#))
         #expect(ComparisonQueries.width(rows: 1_000_000, minimum: 1, maximum: 1_000_000) == ComparisonQueries.rowsPerBucket)
     }
 

@@ -313,17 +313,12 @@ public struct ComparisonQueries: Sendable {
         return "\(targetRowHash) AS _s2pg_r"
     }
 
-    /// The condition that selects the rows of `among` on one side: the hashed bucket, or each bucket's range.
-    private func filter(_ among: [Int], bucket: String, key: String) -> String {
-        guard case .ranges(let width) = bucketing else {
-            return "\(bucket) IN (\(among.map(String.init).joined(separator: ", ")))"
+    /// The key ranges of range buckets `among`: `k DIV width = b` is [b·w, (b+1)·w) above zero,
+    /// ((b-1)·w, b·w] below it, (-w, w) at zero.
+    private func ranges(_ among: [Int], width: Int) -> [(low: Int, high: Int)] {
+        among.map { b in
+            b > 0 ? (b * width, (b + 1) * width - 1) : b < 0 ? ((b - 1) * width + 1, b * width) : (1 - width, width - 1)
         }
-        let ranges = among.map { b in
-            // k DIV width = b: [b·w, (b+1)·w) above zero, ((b-1)·w, b·w] below it, (-w, w) at zero.
-            let (low, high) = b > 0 ? (b * width, (b + 1) * width - 1) : b < 0 ? ((b - 1) * width + 1, b * width) : (1 - width, width - 1)
-            return "\(key) BETWEEN \(low) AND \(high)"
-        }
-        return "(" + ranges.joined(separator: " OR ") + ")"
     }
 
     /// `key text, row hash`, then the key's columns as the sync reads them, of the source's rows in `among`
@@ -335,8 +330,14 @@ public struct ComparisonQueries: Sendable {
             return column.sourceType.isZerofill ? "\(name) + 0" : column.mapped.select(name)
         }
         var sql = "SELECT \(([sourceKey, sourceRowHash] + keys).joined(separator: ", ")) FROM \(sourceTable)"
-        if let among {
-            sql += " WHERE " + filter(among, bucket: sourceBucket, key: rangeKey.map { MariaDBIdentifier.quote($0.sourceName) } ?? "")
+        guard let among else { return sql }
+        switch bucketing {
+        case .hashed:
+            sql += " WHERE \(sourceBucket) IN (\(among.map(String.init).joined(separator: ", ")))"
+        case .ranges(let width):
+            // MariaDB reads each range from the key's index.
+            let key = MariaDBIdentifier.quote(rangeKey!.sourceName)
+            sql += " WHERE (" + ranges(among, width: width).map { "\(key) BETWEEN \($0.low) AND \($0.high)" }.joined(separator: " OR ") + ")"
         }
         return sql
     }
@@ -345,13 +346,21 @@ public struct ComparisonQueries: Sendable {
     /// `among` (all buckets when `nil`).
     public func targetRows(among: [Int]?) -> String {
         let keys = plan.targetKey.map { "\(PostgresIdentifier.quote($0))::text" }
+        var from = plan.qualifiedTargetName
         var conditions: [String] = []
         if plan.softDeletes { conditions.append("\(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL") }
-        if let among {
-            conditions.append(filter(among, bucket: targetBucket, key: rangeKey.map { PostgresIdentifier.quote($0.targetName) } ?? ""))
+        switch (bucketing, among) {
+        case (_, nil):
+            break
+        case (.hashed, let among?):
+            conditions.append("\(targetBucket) IN (\(among.map(String.init).joined(separator: ", ")))")
+        case (.ranges(let width), let among?):
+            // Joined to the ranges, so that each is an index scan: PostgreSQL tests an OR of ranges on every row.
+            let values = ranges(among, width: width).map { "(\($0.low), \($0.high))" }.joined(separator: ", ")
+            from += " JOIN (VALUES \(values)) AS _s2pg_range (_s2pg_low, _s2pg_high) ON \(PostgresIdentifier.quote(rangeKey!.targetName)) BETWEEN _s2pg_low AND _s2pg_high"
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return "SELECT \(([targetKey, targetRowHash] + keys).joined(separator: ", ")) FROM \(plan.qualifiedTargetName)\(filter)"
+        return "SELECT \(([targetKey, targetRowHash] + keys).joined(separator: ", ")) FROM \(from)\(filter)"
     }
 
     private var sourceTable: String { MariaDBIdentifier.quote(plan.sourceName) }
