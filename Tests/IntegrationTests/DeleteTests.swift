@@ -216,6 +216,16 @@ struct DeleteTests {
             try await fixture.target.execute("UPDATE \(PostgresIdentifier.qualified(fixture.schema, "padded")) SET d = 3 WHERE id = 8")
             let report = try await fixture.verify("padded")
             #expect(report.different == ["(8, 'it''s')"], "\(report.summary)")
+
+            // Long text enters a row's hash by its own MD5, short text as it is: both compared.
+            try await fixture.source.execute("CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body LONGTEXT)")
+            try await fixture.source.execute("INSERT INTO notes VALUES (1, REPEAT('long é ', 500)), (2, 'short'), (3, NULL)")
+            try await fixture.sync(["notes"])
+            #expect(try await fixture.verify("notes").isEqual)
+            let notes = PostgresIdentifier.qualified(fixture.schema, "notes")
+            try await fixture.target.execute("UPDATE \(notes) SET body = body || 'x' WHERE id = 1")
+            try await fixture.target.execute("UPDATE \(notes) SET body = 'shorT' WHERE id = 2")
+            #expect(try await fixture.verify("notes").different == ["1", "2"])
         }
     }
 }

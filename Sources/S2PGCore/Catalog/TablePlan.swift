@@ -6,7 +6,7 @@ public struct TablePlan: Sendable, Hashable {
     public enum Mode: String, Sendable, Hashable, Codable {
         /// Key + updated_at: read in windows and upserted.
         case incremental
-        /// Reloaded as a whole on every sync.
+        /// Compared whole with its mirror on every sync: repaired in place, or (keyless) reloaded when it changed.
         case full
     }
 

@@ -64,7 +64,7 @@ public struct TablePlanner: Sendable {
                     precision: cursorColumn.type.number(at: 0) ?? 0)
             default:
                 modeReason = "\(cursorColumn.name) is \(cursorColumn.type), not DATETIME or TIMESTAMP"
-                warnings.append("\(modeReason!): the table is reloaded in full on every sync")
+                warnings.append("\(modeReason!): every sync compares the whole table with its mirror")
             }
         } else {
             modeReason = "no \(sync.updatedAtColumn) column"
