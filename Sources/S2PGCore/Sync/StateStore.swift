@@ -21,6 +21,19 @@ public struct StateStore: Sendable {
         try await connection.execute("SELECT to_regclass($1) IS NOT NULL", [table]).rows[0][0] == "t"
     }
 
+    /// Records that the table's keys were compared with the source's and the mirror repaired to match.
+    func recordKeysCompared(of sourceTable: String, on connection: isolated PostgresConnection) throws {
+        try connection.execute("UPDATE \(table) SET keys_compared_at = now() WHERE source_table = $1", [sourceTable])
+    }
+
+    /// Whether the table's keys were last compared longer than `seconds` ago (or never).
+    func keysDue(of sourceTable: String, every seconds: Int, on connection: isolated PostgresConnection) throws -> Bool {
+        try connection.execute(
+            "SELECT keys_compared_at IS NULL OR keys_compared_at <= now() - make_interval(secs => $2) FROM \(table) WHERE source_table = $1",
+            [sourceTable, String(seconds)]
+        ).rows.first?[0] != "f"
+    }
+
     /// Every table's state; none before the state schema was first created.
     public func all(on connection: PostgresConnection) async throws -> [TableState] {
         guard try await exists(on: connection) else { return [] }

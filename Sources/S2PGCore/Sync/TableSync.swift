@@ -51,9 +51,9 @@ public struct TableSync: Sendable {
         var result: TableSyncResult
         if continuing, state.refillReason == nil, let position = state.position {
             result = try await incremental(from: position, source: source, target: target)
-            let writer = writer
             let interval = configuration.sync.deletesIntervalSeconds
-            if configuration.sync.deletes != .off, try await target.run({ try writer.keysDue(every: interval, on: $0) }) {
+            let table = plan.sourceName
+            if configuration.sync.deletes != .off, try await target.run({ try store.keysDue(of: table, every: interval, on: $0) }) {
                 let repair = try await reconcile(keysOnly: true, source: source, target: target)
                 result.rows += repair.rows
                 result.deleted = repair.deleted
@@ -297,7 +297,7 @@ public struct TableSync: Sendable {
             }
         }
         try await target.run { connection in
-            if keysOnly { try writer.recordKeysCompared(on: connection) } else { try writer.recordSuccess(on: connection) }
+            if keysOnly { try store.recordKeysCompared(of: plan.sourceName, on: connection) } else { try writer.recordSuccess(on: connection) }
         }
         if result.rows > 0 || result.deleted > 0 {
             logger.info("compared with the source: \(result.rows) rows upserted, \(result.deleted) deleted")

@@ -208,19 +208,6 @@ struct TargetWriter: Sendable {
             """, [plan.sourceName, String(page.rows), String(deleted)] + countParameters(page.counts))
     }
 
-    /// Records that the table's keys were compared with the source's and the mirror repaired to match.
-    func recordKeysCompared(on connection: isolated PostgresConnection) throws {
-        try connection.execute("UPDATE \(state.table) SET keys_compared_at = now() WHERE source_table = $1", [plan.sourceName])
-    }
-
-    /// Whether the table's keys were last compared longer than `seconds` ago (or never).
-    func keysDue(every seconds: Int, on connection: isolated PostgresConnection) throws -> Bool {
-        try connection.execute(
-            "SELECT keys_compared_at IS NULL OR keys_compared_at <= now() - make_interval(secs => $2) FROM \(state.table) WHERE source_table = $1",
-            [plan.sourceName, String(seconds)]
-        ).rows.first?[0] != "f"
-    }
-
     // MARK: Reloads
 
     /// The table a reload fills before it replaces the mirror.
