@@ -181,6 +181,42 @@ struct DeleteTests {
         }
     }
 
+    @Test("a zero date in a key column is -infinity in the mirror: synced, upserted, compared, deleted")
+    func zeroDateKeys() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletesIntervalSeconds: 0)) { fixture in
+            try await fixture.source.execute("CREATE TABLE days (d DATE NOT NULL, n INT NOT NULL, v INT, PRIMARY KEY (d, n))")
+            try await fixture.source.execute("INSERT INTO days VALUES ('0000-00-00', 1, 1), ('2024-01-01', 1, 2)")
+            try await fixture.source.execute(
+                "CREATE TABLE ticks (at DATETIME NOT NULL, id INT NOT NULL, v INT, updated_at DATETIME(6) NOT NULL, PRIMARY KEY (at, id))")
+            try await fixture.source.execute(
+                "INSERT INTO ticks VALUES ('0000-00-00 00:00:00', 1, 1, NOW(6) - INTERVAL 1 MINUTE), ('2024-01-01 10:00:00', 1, 2, NOW(6) - INTERVAL 1 MINUTE)")
+            let first = try await fixture.sync()
+            #expect(first["days"]?.counts.invalidDatesNulled == 1)
+            #expect(try await fixture.mirror("SELECT d::text, v::text FROM days ORDER BY d") == [["-infinity", "1"], ["2024-01-01", "2"]])
+            #expect(try await fixture.mirror("SELECT at::text FROM ticks ORDER BY at") == [["-infinity"], ["2024-01-01 10:00:00"]])
+            // Compared equal: nothing to repair, nothing to delete.
+            let second = try await fixture.sync()
+            #expect(second["days"]?.rows == 0)
+            #expect(second["ticks"]?.deleted == 0)
+            #expect(try await fixture.verify("days").isEqual)
+            #expect(try await fixture.verify("ticks").isEqual)
+
+            try await fixture.source.execute("UPDATE ticks SET v = 10, updated_at = NOW(6) WHERE id = 1 AND at = '0000-00-00 00:00:00'")
+            try await fixture.source.execute("UPDATE days SET v = 10 WHERE n = 1 AND d = '0000-00-00'")
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT v::text FROM ticks WHERE at = '-infinity'") == [["10"]])
+            #expect(try await fixture.mirror("SELECT v::text FROM days WHERE d = '-infinity'") == [["10"]])
+
+            try await fixture.source.execute("DELETE FROM ticks WHERE at = '0000-00-00 00:00:00'")
+            try await fixture.source.execute("DELETE FROM days WHERE d = '0000-00-00'")
+            let third = try await fixture.sync()
+            #expect(third["ticks"]?.deleted == 1)
+            #expect(third["days"]?.deleted == 1)
+            #expect(try await fixture.verify("ticks").isEqual)
+            #expect(try await fixture.verify("days").isEqual)
+        }
+    }
+
     @Test("verify --repair fixes what differs, says what it changed, and then finds the tables equal")
     func verifyRepair() async throws {
         try await SyncFixture.with { fixture in

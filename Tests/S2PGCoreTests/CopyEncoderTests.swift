@@ -64,6 +64,10 @@ struct CopyEncoderTests {
         let (output, counts) = Self.encode(value, as: .dateTime)
         #expect(output == (valid ? value : #"\N"#))
         #expect(counts.invalidDatesNulled == (valid ? 0 : 1))
+        // In a key column, which cannot be NULL: -infinity, counted the same.
+        let (key, keyCounts) = Self.encode(value, as: .keyDateTime(suffix: []))
+        #expect(key == (valid ? value : "-infinity"))
+        #expect(keyCounts.invalidDatesNulled == (valid ? 0 : 1))
     }
 
     @Test("BIT(n) bytes become n binary digits", arguments: [

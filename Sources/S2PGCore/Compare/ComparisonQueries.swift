@@ -120,8 +120,10 @@ public struct ComparisonQueries: Sendable {
         case .bytes, .packedVector:
             return "LOWER(HEX(\(name)))"
         case .dateTime, .zonedDateTime:
-            // Zero and impossible dates are NULL in the mirror, by policy.
+            // Zero and impossible dates are NULL in the mirror, by policy; `-infinity` in a key.
             return "IF(\(name) < '0001-01-01' OR MONTH(\(name)) = 0 OR DAYOFMONTH(\(name)) = 0, NULL, CAST(\(name) AS CHAR))"
+        case .keyDateTime:
+            return "IF(\(name) < '0001-01-01' OR MONTH(\(name)) = 0 OR DAYOFMONTH(\(name)) = 0, '-infinity', CAST(\(name) AS CHAR))"
         case .boolean:
             return "IF(\(name) = 0, 'false', 'true')"
         case .bits(let length):
@@ -135,9 +137,10 @@ public struct ComparisonQueries: Sendable {
         switch column.mapped.postgres {
         case .interval: return "round(extract(epoch FROM \(name)) * 1000000)::text"
         case .bytea: return "encode(\(name), 'hex')"
-        case .timestamp(let precision): return Self.timestampText(name, precision: precision)
+        case .timestamp(let precision): return Self.finite(name, Self.timestampText(name, precision: precision))
         // As the source's sessions print it: in their zone.
-        case .timestampWithTimeZone(let precision): return Self.timestampText(plan.sourceZone.postgresLocalTime(name), precision: precision)
+        case .timestampWithTimeZone(let precision):
+            return Self.finite(name, Self.timestampText(plan.sourceZone.postgresLocalTime(name), precision: precision))
         // MySQL writes exponents as e308 and e-7, PostgreSQL as e+308 and e-07.
         // A real as the source reads FLOAT (as DOUBLE); both print a double's shortest exact text.
         case .real: return "regexp_replace(regexp_replace(\(name)::float8::text, 'e\\+0*', 'e'), 'e-0*', 'e-')"
@@ -167,6 +170,11 @@ public struct ComparisonQueries: Sendable {
             (SELECT string_agg((SELECT string_agg(substr(encode(\(bytes), 'hex'), 2 * b + 1, 2), '' ORDER BY b DESC) \
             FROM generate_series(0, \(width - 1)) b), '' ORDER BY i) FROM unnest(\(array)) WITH ORDINALITY u(e, i))
             """)
+    }
+
+    /// `text` for a finite timestamp; `-infinity` (a zero date in a key) as PostgreSQL prints it.
+    private static func finite(_ value: String, _ text: String) -> String {
+        "CASE WHEN isfinite(\(value)) THEN \(text) ELSE \(value)::text END"
     }
 
     /// MySQL prints exactly `precision` fractional digits.

@@ -75,6 +75,8 @@ public struct CopyEncoder {
             appendDateTime(value, suffix: [])
         case .zonedDateTime(let suffix):
             appendDateTime(value, suffix: suffix)
+        case .keyDateTime(let suffix):
+            appendDateTime(value, suffix: suffix, invalid: Self.negativeInfinity)
         case .boolean:
             output.append(value.allSatisfy { $0 == Byte.zero } ? Byte.letterF : Byte.letterT)
         case .bits(let length):
@@ -133,15 +135,18 @@ public struct CopyEncoder {
         try flush(piece)
     }
 
-    /// A date and time, then `suffix` (a zone); NULL, counted, for a zero or impossible date.
-    private mutating func appendDateTime(_ value: UnsafeRawBufferPointer, suffix: [UInt8]) {
+    /// What a zero or impossible date in a key column becomes.
+    static let negativeInfinity = Array("-infinity".utf8)
+
+    /// A date and time, then `suffix` (a zone); `invalid` (NULL unless given), counted, for a zero or
+    /// impossible date.
+    private mutating func appendDateTime(_ value: UnsafeRawBufferPointer, suffix: [UInt8], invalid: [UInt8] = [Byte.backslash, Byte.letterN]) {
         if Self.isValidDate(value) {
             output.append(contentsOf: value)
             output.append(contentsOf: suffix)
         } else {
             counts.invalidDatesNulled += 1
-            output.append(Byte.backslash)
-            output.append(Byte.letterN)
+            output.append(contentsOf: invalid)
         }
     }
 

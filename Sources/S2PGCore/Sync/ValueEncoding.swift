@@ -12,6 +12,9 @@ public enum ValueEncoding: Sendable, Hashable {
     /// TIMESTAMP read in a session zone other than UTC (see `SourceZone`): as `dateTime`, followed by the
     /// zone, so that PostgreSQL turns the local time into the instant.
     case zonedDateTime(suffix: [UInt8])
+    /// DATE, DATETIME, TIMESTAMP in a key column, then `suffix` (a zone, or none): a key cannot be NULL, so a
+    /// zero or impossible date becomes `-infinity`, which PostgreSQL's date and timestamp types hold.
+    case keyDateTime(suffix: [UInt8])
     /// TINYINT(1) as boolean: 0 is false, anything else true.
     case boolean
     /// BIT(n) bytes as n binary digits.
@@ -30,14 +33,16 @@ public enum ValueEncoding: Sendable, Hashable {
     public init(_ column: TablePlan.Column, resultIsBinary: Bool, zone: SourceZone) {
         self.init(column)
         if case .vector(let element) = self, resultIsBinary { self = .packedVector(element) }
-        if case .timestampWithTimeZone = column.mapped.postgres, let suffix = zone.copySuffix { self = .zonedDateTime(suffix: suffix) }
+        if case .timestampWithTimeZone = column.mapped.postgres, let suffix = zone.copySuffix {
+            self = column.isKey ? .keyDateTime(suffix: suffix) : .zonedDateTime(suffix: suffix)
+        }
     }
 
     public init(_ column: TablePlan.Column) {
         switch column.mapped.postgres {
         case .smallint, .integer, .bigint, .numeric, .real, .doublePrecision, .interval: self = .number
         case .bytea: self = .bytes
-        case .date, .timestamp, .timestampWithTimeZone: self = .dateTime
+        case .date, .timestamp, .timestampWithTimeZone: self = column.isKey ? .keyDateTime(suffix: []) : .dateTime
         case .boolean: self = .boolean
         case .bitVarying(let length): self = .bits(length)
         case .jsonb: self = .json
