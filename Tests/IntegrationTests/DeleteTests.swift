@@ -62,6 +62,11 @@ struct DeleteTests {
             try await fixture.sync()
             #expect(try await fixture.mirror("SELECT v, (_s2pg_deleted_at IS NULL)::text FROM events WHERE id = 5") == [["back", "true"]])
             #expect(try await fixture.state("events").rowsDeleted == 2)
+            // A reload goes into the mirror and keeps the row still marked.
+            let reload = try await Replicator(configuration: fixture.configuration, logger: SyncFixture.logger)
+                .sync(only: ["events"], reload: true, wait: .seconds(5))
+            #expect(try reload.first?.result.get().kind == .reload)
+            #expect(try await fixture.mirror("SELECT id::text FROM events WHERE _s2pg_deleted_at IS NOT NULL") == [["6"]])
 
             // A full-mode table too.
             try await fixture.source.execute("CREATE TABLE tags (name VARCHAR(10) NOT NULL PRIMARY KEY)")

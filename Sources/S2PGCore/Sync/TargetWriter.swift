@@ -29,6 +29,16 @@ struct TargetWriter: Sendable {
     }
 
     private var upsertSQL: String {
+        """
+        INSERT INTO \(plan.qualifiedTargetName) AS t (\(columnList))
+        SELECT DISTINCT ON (\(keyList)) \(columnList) FROM \(Self.stage)
+        WHERE _s2pg_ord BETWEEN $1 AND $2 ORDER BY \(keyList), _s2pg_ord DESC
+        ON CONFLICT (\(keyList)) \(conflictClause)
+        """
+    }
+
+    /// What an upsert does with a key the mirror has (`t`) and the row it brings (`EXCLUDED`).
+    private var conflictClause: String {
         let nonKey = plan.columns.filter { !$0.isKey }.map { PostgresIdentifier.quote($0.targetName) }
         // A key the source has again is no longer marked deleted.
         let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
@@ -44,12 +54,7 @@ struct TargetWriter: Sendable {
             let incoming = nonKey.map { "EXCLUDED.\($0)" }.joined(separator: ", ")
             conflict = "DO UPDATE SET \(sets.joined(separator: ", ")) WHERE ROW(\(current)) IS DISTINCT FROM ROW(\(incoming))\(wasDeleted)"
         }
-        return """
-            INSERT INTO \(plan.qualifiedTargetName) AS t (\(columnList))
-            SELECT DISTINCT ON (\(keyList)) \(columnList) FROM \(Self.stage)
-            WHERE _s2pg_ord BETWEEN $1 AND $2 ORDER BY \(keyList), _s2pg_ord DESC
-            ON CONFLICT (\(keyList)) \(conflict)
-            """
+        return conflict
     }
 
     private var stageCopySQL: String { "COPY \(Self.stage) (\(columnList), _s2pg_ord) FROM STDIN" }
@@ -313,11 +318,16 @@ struct TargetWriter: Sendable {
                 code: .state,
                 message: "table \(plan.sourceName): the reloaded rows could not be given their primary key (\(error.message)); the next sync starts the reload over")
         }
+        let inPlace = try keepsIdentity(on: connection)
         return try connection.transaction { connection in
-            try connection.execute("DROP TABLE IF EXISTS \(plan.qualifiedTargetName)")
-            try connection.execute("ALTER TABLE \(qualifiedLoadTable) RENAME TO \(PostgresIdentifier.quote(plan.targetName))")
-            try connection.execute(
-                "ALTER TABLE \(plan.qualifiedTargetName) RENAME CONSTRAINT \(loadKey) TO \(PostgresIdentifier.quote(TargetName.for(plan.targetName + "_pkey")))")
+            if inPlace {
+                try mergeLoadTable(on: connection)
+            } else {
+                try connection.execute("DROP TABLE IF EXISTS \(plan.qualifiedTargetName)")
+                try connection.execute("ALTER TABLE \(qualifiedLoadTable) RENAME TO \(PostgresIdentifier.quote(plan.targetName))")
+                try connection.execute(
+                    "ALTER TABLE \(plan.qualifiedTargetName) RENAME CONSTRAINT \(loadKey) TO \(PostgresIdentifier.quote(TargetName.for(plan.targetName + "_pkey")))")
+            }
             let count = Int(try connection.execute("SELECT count(*) FROM \(plan.qualifiedTargetName)").rows[0][0]!)!
             try connection.execute(
                 """
@@ -328,6 +338,51 @@ struct TargetWriter: Sendable {
                 """, [plan.sourceName, cursor, String(count)])
             return count
         }
+    }
+
+    /// Whether a reload must go into the mirror itself rather than replace it: the mirror has something
+    /// users added that a new table would not have (a view or rule on it, a trigger, an index besides its
+    /// key, a grant, a constraint, a foreign key to it, a comment, a policy, a publication) or rows marked
+    /// deleted (soft deletes), and it can hold the plan's rows (a mirror whose shape the source outgrew is
+    /// replaced, as it must be).
+    private func keepsIdentity(on connection: isolated PostgresConnection) throws -> Bool {
+        guard let shape = try TargetTableShape.read(schema: plan.targetSchema, table: plan.targetName, on: connection),
+            (try? SchemaDrift.changes(from: shape, to: plan)) != nil
+        else { return false }
+        if plan.softDeletes { return true }
+        return try connection.execute(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = $1::regclass AND classid = 'pg_rewrite'::regclass)
+                OR EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal)
+                OR EXISTS (SELECT 1 FROM pg_index WHERE indrelid = $1::regclass AND NOT indisprimary)
+                OR EXISTS (SELECT 1 FROM pg_constraint WHERE (conrelid = $1::regclass AND contype <> 'p') OR confrelid = $1::regclass)
+                OR EXISTS (SELECT 1 FROM pg_class WHERE oid = $1::regclass AND relacl IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM pg_description WHERE objoid = $1::regclass AND classoid = 'pg_class'::regclass)
+                OR EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = $1::regclass)
+                OR EXISTS (SELECT 1 FROM pg_publication_rel WHERE prrelid = $1::regclass)
+            """, [plan.qualifiedTargetName]
+        ).rows.first?[0] == "t"
+    }
+
+    /// Makes the mirror hold the load table's rows, inside the caller's transaction: rows it no longer has
+    /// deleted (marked, with soft deletes), the rest upserted (unchanged rows left alone), and the load table
+    /// dropped. Columns the mirror keeps after they were dropped at the source keep their values.
+    private func mergeLoadTable(on connection: isolated PostgresConnection) throws {
+        let keys = plan.targetKey.map(PostgresIdentifier.quote)
+        let gone = "NOT EXISTS (SELECT 1 FROM \(qualifiedLoadTable) AS l WHERE \(keys.map { "l.\($0) = m.\($0)" }.joined(separator: " AND ")))"
+        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
+        try connection.execute(
+            plan.softDeletes
+                ? "UPDATE \(plan.qualifiedTargetName) AS m SET \(deletedAt) = now() WHERE \(deletedAt) IS NULL AND \(gone)"
+                : "DELETE FROM \(plan.qualifiedTargetName) AS m WHERE \(gone)")
+        // A keyless table's rows are matched by their row id, which an unchanged row keeps.
+        let copied = plan.keySource == .synthetic ? columnList + ", " + PostgresIdentifier.quote(TablePlan.rowIDColumn) : columnList
+        try connection.execute(
+            """
+            INSERT INTO \(plan.qualifiedTargetName) AS t (\(copied)) SELECT \(copied) FROM \(qualifiedLoadTable)
+            ON CONFLICT (\(keyList)) \(conflictClause)
+            """)
+        try connection.execute("DROP TABLE \(qualifiedLoadTable)")
     }
 
     /// Columns of `table` (the mirror, or the load table) that the source no longer has.
