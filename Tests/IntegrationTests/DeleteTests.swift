@@ -242,6 +242,22 @@ struct DeleteTests {
         }
     }
 
+    @Test("a mirror emptied behind s2pg's back: every row is found missing, in bounded groups, and repaired")
+    func emptiedMirror() async throws {
+        try await SyncFixture.with { fixture in
+            try await Self.events(fixture, rows: 120_000)
+            try await fixture.target.execute("TRUNCATE \(PostgresIdentifier.qualified(fixture.schema, "events"))")
+            let report = try await fixture.verify("events")
+            #expect(report.missingCount == 120_000)
+            #expect(report.targetRows == 0)
+            let plan = try await Replicator(configuration: fixture.configuration, logger: SyncFixture.logger).plans(only: ["events"])[0]
+            let result = try await TableSync(plan: plan, configuration: fixture.configuration, logger: SyncFixture.logger)
+                .repair(source: fixture.source, target: fixture.target)
+            #expect(result.rows == 120_000)
+            #expect(try await fixture.verify("events").isEqual)
+        }
+    }
+
     @Test("verify: wide tables, ZEROFILL and FLOAT(M,D)/DOUBLE(M,D) compare equal; composite keys print unambiguously")
     func verifyShapes() async throws {
         try await SyncFixture.with { fixture in

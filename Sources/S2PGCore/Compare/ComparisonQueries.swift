@@ -331,16 +331,15 @@ public struct ComparisonQueries: Sendable {
         }
     }
 
-    /// `key text, row hash`, then the key's columns as the sync reads them, of the source's rows in `among`
-    /// (all buckets when `nil`).
-    public func sourceRows(among: [Int]?) -> String {
+    /// `key text, row hash`, then the key's columns as the sync reads them, of the source's rows in the
+    /// buckets `among`.
+    public func sourceRows(among: [Int]) -> String {
         // A ZEROFILL key as its number (`8`, not `00008`): printed as the mirror holds it, and as good a literal.
         let keys = keyColumns.map { column in
             let name = MariaDBIdentifier.quote(column.sourceName)
             return column.sourceType.isZerofill ? "\(name) + 0" : column.mapped.select(name)
         }
         var sql = "SELECT \(([sourceKey, sourceRowHash] + keys).joined(separator: ", ")) FROM \(sourceTable)"
-        guard let among else { return sql }
         switch bucketing {
         case .hashed:
             sql += " WHERE \(sourceBucket) IN (\(among.map(String.init).joined(separator: ", ")))"
@@ -352,19 +351,17 @@ public struct ComparisonQueries: Sendable {
         return sql
     }
 
-    /// `key text, row hash`, then the key's columns as PostgreSQL prints them, of the mirror's rows in
-    /// `among` (all buckets when `nil`).
-    public func targetRows(among: [Int]?) -> String {
+    /// `key text, row hash`, then the key's columns as PostgreSQL prints them, of the mirror's rows in the
+    /// buckets `among`.
+    public func targetRows(among: [Int]) -> String {
         let keys = plan.targetKey.map { "\(PostgresIdentifier.quote($0))::text" }
         var from = plan.qualifiedTargetName
         var conditions: [String] = []
         if plan.softDeletes { conditions.append("\(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL") }
-        switch (bucketing, among) {
-        case (_, nil):
-            break
-        case (.hashed, let among?):
+        switch bucketing {
+        case .hashed:
             conditions.append("\(targetBucket) IN (\(among.map(String.init).joined(separator: ", ")))")
-        case (.ranges(let width), let among?):
+        case .ranges(let width):
             // Joined to the ranges, so that each is an index scan: PostgreSQL tests an OR of ranges on every row.
             let values = ranges(among, width: width).map { "(\($0.low), \($0.high))" }.joined(separator: ", ")
             from += " JOIN (VALUES \(values)) AS _s2pg_range (_s2pg_low, _s2pg_high) ON \(PostgresIdentifier.quote(rangeKey!.targetName)) BETWEEN _s2pg_low AND _s2pg_high"

@@ -29,26 +29,40 @@ struct TableComparer: Sendable {
         let probe = ComparisonQueries(plan: plan).probeSQL
         let columns = try await source.run { try $0.query(probe).columns }
         let encodings = zip(plan.columns, columns).map { ValueEncoding($0, resultIsBinary: $1.isBinary, zone: .utc) }
-        let bucketing = try await Self.bucketing(ComparisonQueries(plan: plan, encodings: encodings), on: target)
+        let bucketing = try await Self.bucketing(ComparisonQueries(plan: plan, encodings: encodings), source: source, target: target)
         return TableComparer(queries: ComparisonQueries(plan: plan, encodings: encodings, bucketing: bucketing, keysOnly: keysOnly))
     }
 
     /// Ranges of the key where it is one integer column, else hashed buckets, sized for about
-    /// `ComparisonQueries.rowsPerBucket` rows each from the mirror's size (the planner's estimate where it
-    /// has one, else a count) and, for ranges, its smallest and largest key (read from its index).
-    private static func bucketing(_ queries: ComparisonQueries, on target: PostgresConnection) async throws -> ComparisonQueries.Bucketing {
+    /// `ComparisonQueries.rowsPerBucket` rows each from the larger side (the mirror's planner estimate or
+    /// count, the source's catalog estimate) and, for ranges, the smallest and largest key of both (read
+    /// from their indexes): a bucket stays small even when one side is empty.
+    private static func bucketing(
+        _ queries: ComparisonQueries, source: MariaDBConnection, target: PostgresConnection
+    ) async throws -> ComparisonQueries.Bucketing {
         let plan = queries.plan
-        let rows = try await target.execute(
+        let mirrorRows = try await target.execute(
             """
             SELECT CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM \(plan.qualifiedTargetName)) END
             FROM pg_class c WHERE c.oid = $1::regclass
             """, [plan.qualifiedTargetName]
         ).rows.first?[0].flatMap { Int($0) } ?? 0
+        let estimate = "SELECT TABLE_ROWS FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
+            + MariaDBIdentifier.literal(plan.sourceName.utf8)
+        let sourceRows = try await source.run { try $0.query(estimate).strings.first?[0].flatMap { Int($0) } ?? 0 }
+        let rows = max(mirrorRows, sourceRows)
         guard let key = queries.rangeKey else { return .hashed(count: ComparisonQueries.buckets(forRows: rows)) }
-        let name = PostgresIdentifier.quote(key.targetName)
-        let bounds = try await target.execute("SELECT min(\(name))::text, max(\(name))::text FROM \(plan.qualifiedTargetName)").rows.first
-        // An empty mirror: one bucket, read whole.
-        guard let low = bounds?[0].flatMap({ Int($0) }), let high = bounds?[1].flatMap({ Int($0) }) else { return .ranges(width: Int.max / 4) }
+        let targetName = PostgresIdentifier.quote(key.targetName)
+        let sourceName = MariaDBIdentifier.quote(key.sourceName)
+        let bounds = "SELECT MIN(\(sourceName)), MAX(\(sourceName)) FROM \(MariaDBIdentifier.quote(plan.sourceName))"
+        let sides = [
+            try await target.execute("SELECT min(\(targetName))::text, max(\(targetName))::text FROM \(plan.qualifiedTargetName)").rows.first ?? [],
+            try await source.run { try $0.query(bounds).strings.first ?? [] },
+        ].filter { $0.count == 2 }
+        let lows = sides.compactMap { $0[0].flatMap { Int($0) } }
+        let highs = sides.compactMap { $0[1].flatMap { Int($0) } }
+        // Both empty: one bucket, with nothing in it.
+        guard let low = lows.min(), let high = highs.max() else { return .ranges(width: Int.max / 4) }
         return .ranges(width: ComparisonQueries.width(rows: rows, minimum: low, maximum: high))
     }
 
@@ -73,13 +87,12 @@ struct TableComparer: Sendable {
     /// Rows read again per group of differing buckets: they are held in memory while compared.
     static let groupRows = 50_000
 
-    /// The differing buckets in groups of about `groupRows` rows; `nil` (every bucket, no filter) when most
-    /// buckets differ.
-    func groups(_ summary: Summary) -> [[Int]?] {
+    /// The differing buckets in groups of about `groupRows` rows (a bucket larger than that alone), so that
+    /// memory stays bounded however much differs.
+    func groups(_ summary: Summary) -> [[Int]] {
         let differing = summary.differing
         guard !differing.isEmpty else { return [] }
-        if differing.count * 2 > Set(summary.source.keys).union(summary.target.keys).count { return [nil] }
-        var groups: [[Int]?] = []
+        var groups: [[Int]] = []
         var group: [Int] = []
         var rows = 0
         for bucket in differing {
@@ -96,10 +109,10 @@ struct TableComparer: Sendable {
         return groups
     }
 
-    /// The rows of the buckets in `group` (all when `nil`), matched by key. The mirror is read before the
+    /// The rows of the buckets in `group`, matched by key. The mirror is read before the
     /// source: a row the mirror holds was at the source before the source's read began, so a row the source's
     /// read lacks was deleted there, not merely written late.
-    func differences(in group: [Int]?, source: MariaDBConnection, target: PostgresConnection) async throws -> RowDifferences {
+    func differences(in group: [Int], source: MariaDBConnection, target: PostgresConnection) async throws -> RowDifferences {
         let targetRows = try await target.execute(queries.targetRows(among: group)).rows.map { row in
             RowDifferences.Row(keyText: row[0] ?? "", hash: row[1] ?? "", key: Array(row.dropFirst(2)))
         }
