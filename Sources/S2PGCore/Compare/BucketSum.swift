@@ -1,5 +1,5 @@
-/// One bucket's aggregate on one side (see `ComparisonQueries`): its row count and the two sums of its rows'
-/// hash slices, as decimal text (exact, whatever their size).
+/// One bucket's aggregate on one side (see `ComparisonQueries`): its row count and its two sums (of the rows'
+/// hashes, or of the keys and their squares), as decimal text (exact, whatever their size).
 public struct BucketSum: Sendable, Hashable {
     public var rows: Int
     public var sum1: String

@@ -22,7 +22,7 @@ struct TableComparer: Sendable {
     }
 
     /// Prepares the comparison of `plan`: how the source sends its values (a VECTOR packed or as JSON, told by
-    /// its result column's character set) and how many buckets the mirror's size calls for.
+    /// its result column's character set) and how its rows are put in buckets.
     static func prepare(
         _ plan: TablePlan, keysOnly: Bool, source: MariaDBConnection, target: PostgresConnection
     ) async throws -> TableComparer {
