@@ -25,15 +25,18 @@ extension S2PGCommand {
             let configuration = try options.load()
             let logger = Logger(label: "s2pg")
             let replicator = Replicator(configuration: configuration, logger: logger, command: "verify")
-            var plans = try await replicator.plans(only: selection.tables)
+            let plans = try await replicator.plans(only: selection.tables)
             let verifier = Verifier(configuration: configuration)
-            var reports: [VerifyReport] = []
-            for plan in plans {
-                let report = try await verifier.verify(plan)
-                print(report.summary)
-                reports.append(report)
+            func compare(_ plans: [TablePlan]) async throws -> [VerifyReport] {
+                var reports: [VerifyReport] = []
+                for plan in plans {
+                    let report = try await verifier.verify(plan)
+                    print(report.summary)
+                    reports.append(report)
+                }
+                return reports
             }
-            let total = plans.count
+            var reports = try await compare(plans)
             let differing = reports.filter { !$0.isEqual }.map(\.table)
             if repair, !differing.isEmpty {
                 for outcome in try await replicator.sync(only: differing, wait: wait.duration, allowMassDelete: allowMassDelete, repair: true) {
@@ -44,13 +47,7 @@ extension S2PGCommand {
                         print("\(outcome.table): NOT REPAIRED: \(error)")
                     }
                 }
-                plans = plans.filter { differing.contains($0.sourceName) }
-                reports = []
-                for plan in plans {
-                    let report = try await verifier.verify(plan)
-                    print(report.summary)
-                    reports.append(report)
-                }
+                reports = try await compare(plans.filter { differing.contains($0.sourceName) })
             }
             let different = reports.filter { !$0.isEqual }.count
             // Mirrors kept for tables the source no longer has: nothing to compare them with.
@@ -60,7 +57,7 @@ extension S2PGCommand {
                 if let since = state.sourceMissingSince { print("\(state.sourceTable): source table missing since \(since): mirror kept, not compared") }
             }
             if different > 0 {
-                print("\(different) of \(total) tables differ")
+                print("\(different) of \(plans.count) tables differ")
                 throw ExitCode.failure
             }
         }

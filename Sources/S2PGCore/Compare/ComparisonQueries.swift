@@ -120,15 +120,21 @@ public struct ComparisonQueries: Sendable {
         case .bytes, .packedVector:
             return "LOWER(HEX(\(name)))"
         case .dateTime, .zonedDateTime:
-            // Zero and impossible dates are NULL in the mirror, by policy; `-infinity` in a key.
-            return "IF(\(name) < '0001-01-01' OR MONTH(\(name)) = 0 OR DAYOFMONTH(\(name)) = 0, NULL, CAST(\(name) AS CHAR))"
+            // Zero and impossible dates are NULL in the mirror, by policy.
+            return Self.validDate(name, else: "NULL")
         case .keyDateTime:
-            return "IF(\(name) < '0001-01-01' OR MONTH(\(name)) = 0 OR DAYOFMONTH(\(name)) = 0, '-infinity', CAST(\(name) AS CHAR))"
+            // ... and `-infinity` in a key.
+            return Self.validDate(name, else: "'-infinity'")
         case .boolean:
             return "IF(\(name) = 0, 'false', 'true')"
         case .bits(let length):
             return "LPAD(BIN(\(name)), \(length), '0')"
         }
+    }
+
+    /// A date and time as the source prints it, or `invalid` for a zero or impossible date.
+    private static func validDate(_ name: String, else invalid: String) -> String {
+        "IF(\(name) < '0001-01-01' OR MONTH(\(name)) = 0 OR DAYOFMONTH(\(name)) = 0, \(invalid), CAST(\(name) AS CHAR))"
     }
 
     private func targetValue(_ column: TablePlan.Column) -> String {
@@ -282,10 +288,16 @@ public struct ComparisonQueries: Sendable {
         }
     }
 
-    /// The two sums of a bucket: of the rows' hashes as numbers (and 0), or, comparing a range-bucketed key
-    /// alone, of the keys and of their squares modulo `prime`: exact, and with no hashing at all.
+    /// Whether a bucket's sums are of its keys rather than its rows' hashes: a range-bucketed key compared
+    /// alone needs no hashing at all.
+    private var sumsKeys: Bool {
+        if keysOnly, case .ranges = bucketing { true } else { false }
+    }
+
+    /// The two sums of a bucket: of the rows' hashes as numbers (and 0), or (`sumsKeys`) of the keys and of
+    /// their squares modulo `prime`, exact.
     private var sourceSums: [String] {
-        if keysOnly, case .ranges = bucketing {
+        if sumsKeys {
             let key = MariaDBIdentifier.quote(rangeKey!.sourceName)
             return ["SUM(\(key))", "SUM((\(key) % \(Self.prime)) * (\(key) % \(Self.prime)) % \(Self.prime))"]
         }
@@ -293,7 +305,7 @@ public struct ComparisonQueries: Sendable {
     }
 
     private var targetSums: [String] {
-        if keysOnly, case .ranges = bucketing {
+        if sumsKeys {
             let key = "\(PostgresIdentifier.quote(rangeKey!.targetName))::bigint"
             return ["sum(\(key))", "sum((\(key) % \(Self.prime)) * (\(key) % \(Self.prime)) % \(Self.prime))"]
         }
@@ -312,14 +324,14 @@ public struct ComparisonQueries: Sendable {
     public var targetBuckets: String {
         """
         SELECT _s2pg_b, count(*), \(targetSums.joined(separator: ", ")) FROM (
-        SELECT \(targetBucket) AS _s2pg_b, \(targetInner) FROM \(plan.qualifiedTargetName)\(targetLive) OFFSET 0) x
+        SELECT \(targetBucket) AS _s2pg_b, \(targetInner) FROM \(plan.qualifiedTargetName)\(targetLive.map { " WHERE \($0)" } ?? "") OFFSET 0) x
         GROUP BY _s2pg_b
         """
     }
 
     /// What the sums read: the mirror's key columns (s2pg's own aliases cannot be their names), or the row's hash.
     private var targetInner: String {
-        if keysOnly, case .ranges = bucketing { return plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ") }
+        if sumsKeys { return plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ") }
         return "\(targetRowHash) AS _s2pg_r"
     }
 
@@ -356,8 +368,7 @@ public struct ComparisonQueries: Sendable {
     public func targetRows(among: [Int]) -> String {
         let keys = plan.targetKey.map { "\(PostgresIdentifier.quote($0))::text" }
         var from = plan.qualifiedTargetName
-        var conditions: [String] = []
-        if plan.softDeletes { conditions.append("\(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL") }
+        var conditions = targetLive.map { [$0] } ?? []
         switch bucketing {
         case .hashed:
             conditions.append("\(targetBucket) IN (\(among.map(String.init).joined(separator: ", ")))")
@@ -373,8 +384,8 @@ public struct ComparisonQueries: Sendable {
     private var sourceTable: String { MariaDBIdentifier.quote(plan.sourceName) }
 
     /// Rows marked deleted (soft deletes) are not the mirror's: the source no longer has them.
-    private var targetLive: String {
-        plan.softDeletes ? " WHERE \(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL" : ""
+    private var targetLive: String? {
+        plan.softDeletes ? "\(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL" : nil
     }
 
     /// The key columns' encodings, in key order.

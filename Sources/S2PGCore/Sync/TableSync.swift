@@ -272,8 +272,7 @@ public struct TableSync: Sendable {
                 var applied: (page: EncodedChunk, rejected: Int, finished: Int?) = (EncodedChunk(), 0, nil)
                 if !keys.isEmpty {
                     applied = try await applyPage(try queries.rows(withKeys: keys), source: source, target: target) { page, connection in
-                        let deleted = try writer.deleteRows(extra, on: connection)
-                        try writer.recordRepair(page, deleted: deleted, on: connection)
+                        let deleted = try writer.finishRepair(page, deleting: extra, on: connection)
                         try connection.execute("COMMIT")
                         return deleted
                     }
@@ -282,11 +281,7 @@ public struct TableSync: Sendable {
                 var deleted = applied.finished ?? 0
                 if applied.finished == nil, !extra.isEmpty {
                     deleted = try await target.run { connection in
-                        try connection.transaction { connection in
-                            let deleted = try writer.deleteRows(extra, on: connection)
-                            try writer.recordRepair(EncodedChunk(), deleted: deleted, on: connection)
-                            return deleted
-                        }
+                        try connection.transaction { try writer.finishRepair(EncodedChunk(), deleting: extra, on: $0) }
                     }
                 }
                 result.rows += applied.page.rows

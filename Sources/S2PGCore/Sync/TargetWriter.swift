@@ -186,31 +186,37 @@ struct TargetWriter: Sendable {
 
     // MARK: Repairs
 
-    /// Deletes the mirror rows with these keys (the mirror's own text of its key columns), or with soft
-    /// deletes marks them deleted, inside the caller's transaction. Returns how many.
-    func deleteRows(_ keys: [[String?]], on connection: isolated PostgresConnection) throws -> Int {
-        guard !keys.isEmpty else { return 0 }
-        let types = plan.targetKey.map { name in plan.targetColumns.first { $0.name == name }!.type }
-        let arrays = plan.targetKey.indices.map { index in PostgresArray.literal(keys.map { $0[index] ?? "" }) as String? }
-        let columns = plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ")
-        let unnest = types.enumerated().map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
-        let match = "(\(columns)) IN (SELECT * FROM unnest(\(unnest)))"
-        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
-        let sql = plan.softDeletes
-            ? "UPDATE \(plan.qualifiedTargetName) SET \(deletedAt) = now() WHERE \(match) AND \(deletedAt) IS NULL"
-            : "DELETE FROM \(plan.qualifiedTargetName) WHERE \(match)"
-        return try connection.execute(sql, arrays).affectedRows
-    }
-
-    /// Counts a repair's rows with the table's totals, inside its transaction: the rows it upserted (`page`,
-    /// read again from the source) and those it deleted.
-    func recordRepair(_ page: EncodedChunk, deleted: Int, on connection: isolated PostgresConnection) throws {
+    /// Ends a repair's batch inside its transaction (the caller commits): deletes (or, soft, marks) the mirror
+    /// rows with the keys `gone` (the mirror's own text of its key columns), and counts them and the rows
+    /// the batch upserted (`page`, read again from the source) with the table's totals. Returns how many it
+    /// deleted.
+    func finishRepair(_ page: EncodedChunk, deleting gone: [[String?]], on connection: isolated PostgresConnection) throws -> Int {
+        let deleted = try deleteRows(gone, on: connection)
         try connection.execute(
             """
             UPDATE \(state.table) SET rows_applied = rows_applied + $2, rows_deleted = rows_deleted + $3,
                 \(Self.countAssignments(from: 4)), last_run_at = now()
             WHERE source_table = $1
             """, [plan.sourceName, String(page.rows), String(deleted)] + countParameters(page.counts))
+        return deleted
+    }
+
+    private func deleteRows(_ keys: [[String?]], on connection: isolated PostgresConnection) throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        let types = plan.targetKey.map { name in plan.targetColumns.first { $0.name == name }!.type }
+        let arrays = plan.targetKey.indices.map { index in PostgresArray.literal(keys.map { $0[index] ?? "" }) as String? }
+        let columns = plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ")
+        let unnest = types.enumerated().map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
+        return try connection.execute(removal(where: "(\(columns)) IN (SELECT * FROM unnest(\(unnest)))"), arrays).affectedRows
+    }
+
+    /// The statement that removes the mirror's rows (alias `m`) matching `condition` because the source no
+    /// longer has them: deletes them, or with soft deletes marks those not marked yet.
+    private func removal(where condition: String) -> String {
+        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
+        return plan.softDeletes
+            ? "UPDATE \(plan.qualifiedTargetName) AS m SET \(deletedAt) = now() WHERE \(deletedAt) IS NULL AND \(condition)"
+            : "DELETE FROM \(plan.qualifiedTargetName) AS m WHERE \(condition)"
     }
 
     // MARK: Reloads
@@ -369,12 +375,8 @@ struct TargetWriter: Sendable {
     /// dropped. Columns the mirror keeps after they were dropped at the source keep their values.
     private func mergeLoadTable(on connection: isolated PostgresConnection) throws {
         let keys = plan.targetKey.map(PostgresIdentifier.quote)
-        let gone = "NOT EXISTS (SELECT 1 FROM \(qualifiedLoadTable) AS l WHERE \(keys.map { "l.\($0) = m.\($0)" }.joined(separator: " AND ")))"
-        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
         try connection.execute(
-            plan.softDeletes
-                ? "UPDATE \(plan.qualifiedTargetName) AS m SET \(deletedAt) = now() WHERE \(deletedAt) IS NULL AND \(gone)"
-                : "DELETE FROM \(plan.qualifiedTargetName) AS m WHERE \(gone)")
+            removal(where: "NOT EXISTS (SELECT 1 FROM \(qualifiedLoadTable) AS l WHERE \(keys.map { "l.\($0) = m.\($0)" }.joined(separator: " AND ")))"))
         // A keyless table's rows are matched by their row id, which an unchanged row keeps.
         let copied = plan.keySource == .synthetic ? columnList + ", " + PostgresIdentifier.quote(TablePlan.rowIDColumn) : columnList
         try connection.execute(
