@@ -34,7 +34,11 @@ public actor PostgresConnection {
         }
         // Notices ("relation already exists, skipping") would go to stderr; s2pg reports what matters itself.
         PQsetNoticeProcessor(handle.pointer, { _, _ in }, nil)
-        return PostgresConnection(handle: handle.pointer, executor: executor, endpoint: endpoint)
+        let connection = PostgresConnection(handle: handle.pointer, executor: executor, endpoint: endpoint)
+        // Values come back as text and are parsed and compared as such: their formats are fixed here, whatever
+        // the server's, the database's or the role's settings or PGDATESTYLE and PGOPTIONS would choose.
+        try await connection.execute("SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1")
+        return connection
     }
 
     private init(handle: OpaquePointer, executor: DispatchQueueExecutor, endpoint: String) {

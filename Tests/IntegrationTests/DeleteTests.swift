@@ -173,6 +173,54 @@ struct DeleteTests {
         }
     }
 
+    @Test("a full-mode table's later passes scan the source alone against its buckets' fingerprints: each change behind s2pg's back is found")
+    func fingerprintedPasses() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE stock (id INT NOT NULL PRIMARY KEY, qty INT, note TEXT)")
+            try await fixture.source.execute("INSERT INTO stock SELECT seq, seq % 7, IF(seq % 5 = 0, NULL, CONCAT('n', seq)) FROM seq_1_to_5000")
+            #expect(try await fixture.sync()["stock"]?.kind == .reload)
+            // Both sides compared: the buckets' fingerprints are kept.
+            #expect(try await fixture.sync()["stock"]?.rows == 0)
+            let fingerprints = "SELECT count(*)::text FROM \(PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "bucket_fingerprints"))"
+            #expect(try await fixture.mirror(fingerprints)[0][0].flatMap { Int($0) } ?? 0 > 100)
+            let rounds: [(change: String, upserted: Int, deleted: Int)] = [
+                ("UPDATE stock SET qty = qty + 1 WHERE id % 500 = 1", 10, 0),
+                ("DELETE FROM stock WHERE id % 1000 = 2", 0, 5),
+                ("INSERT INTO stock VALUES (7003, 1, NULL), (7004, 2, '')", 2, 0),
+                // NULL and empty text are told apart.
+                ("UPDATE stock SET note = NULL WHERE id = 7004", 1, 0),
+                // Back to what they were before the first round, fingerprints and all.
+                ("UPDATE stock SET qty = qty - 1 WHERE id % 500 = 1", 10, 0),
+            ]
+            for round in rounds {
+                try await fixture.source.execute(round.change)
+                let result = try #require(try await fixture.sync()["stock"])
+                #expect(result.kind == .reconcile, "\(round.change)")
+                #expect(result.rows == round.upserted, "\(round.change)")
+                #expect(result.deleted == round.deleted, "\(round.change)")
+                #expect(try await fixture.verify("stock").isEqual, "\(round.change)")
+            }
+            #expect(try await fixture.sync()["stock"]?.rows == 0)
+
+            // Where the source did not change the mirror is not read again: a row changed in the mirror
+            // behind s2pg's back stays until verify finds it and --repair fixes it (and the fingerprints are
+            // then taken anew from both sides).
+            try await fixture.target.execute("UPDATE \(PostgresIdentifier.qualified(fixture.schema, "stock")) SET qty = 99 WHERE id = 4")
+            #expect(try await fixture.sync()["stock"]?.rows == 0)
+            #expect(try await fixture.verify("stock").different == ["4"])
+            let plan = try await Replicator(configuration: fixture.configuration, logger: SyncFixture.logger).plans(only: ["stock"])[0]
+            let repaired = try await TableSync(plan: plan, configuration: fixture.configuration, logger: SyncFixture.logger)
+                .repair(source: fixture.source, target: fixture.target)
+            #expect(repaired.rows == 1)
+            #expect(try await fixture.mirror(fingerprints) == [["0"]])
+            #expect(try await fixture.sync()["stock"]?.rows == 0)
+            try await fixture.target.execute("UPDATE \(PostgresIdentifier.qualified(fixture.schema, "stock")) SET qty = 98 WHERE id = 5")
+            try await fixture.source.execute("UPDATE stock SET qty = 97 WHERE id = 5")
+            #expect(try await fixture.sync()["stock"]?.rows == 1)
+            #expect(try await fixture.verify("stock").isEqual)
+        }
+    }
+
     @Test("a keyless full-mode table is reloaded only when its rows changed")
     func keylessUnchanged() async throws {
         try await SyncFixture.with { fixture in
@@ -274,9 +322,11 @@ struct DeleteTests {
             let report = try await fixture.verify("padded")
             #expect(report.different == ["(8, 'it''s')"], "\(report.summary)")
 
-            // Long text enters a row's hash by its own MD5, short text as it is: both compared.
-            try await fixture.source.execute("CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body LONGTEXT)")
-            try await fixture.source.execute("INSERT INTO notes VALUES (1, REPEAT('long é ', 500)), (2, 'short'), (3, NULL)")
+            // Long text enters a row's hash by its own MD5, short text as it is: both compared. Latin-1 text
+            // is measured and hashed as the mirror's UTF-8 (600 `é` are 600 bytes in latin1, 1,200 in UTF-8).
+            try await fixture.source.execute("CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body LONGTEXT, latin TEXT CHARACTER SET latin1)")
+            try await fixture.source.execute(
+                "INSERT INTO notes VALUES (1, REPEAT('long é ', 500), REPEAT('é', 600)), (2, 'short', 'café'), (3, NULL, REPEAT('long é ', 500))")
             try await fixture.sync(["notes"])
             #expect(try await fixture.verify("notes").isEqual)
             let notes = PostgresIdentifier.qualified(fixture.schema, "notes")

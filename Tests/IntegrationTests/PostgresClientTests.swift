@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PostgresClient
@@ -33,6 +34,21 @@ struct PostgresClientTests {
             let rows = try await connection.execute("SELECT count(*)::text, max(v) FROM t WHERE v = 'value ' || id").rows
             #expect(rows == [["100", "value 99"]])
         }
+    }
+
+    @Test("values print in the formats s2pg parses and compares, whatever PGDATESTYLE and PGOPTIONS ask for")
+    func textFormatsFixed() async throws {
+        setenv("PGDATESTYLE", "SQL, DMY", 1)
+        setenv("PGOPTIONS", "-c IntervalStyle=sql_standard -c extra_float_digits=-3", 1)
+        defer {
+            unsetenv("PGDATESTYLE")
+            unsetenv("PGOPTIONS")
+        }
+        let connection = try await PostgresConnection.connect(try LiveDatabases.postgres())
+        let rows = try await connection.execute(
+            "SELECT '2024-01-02 03:04:05.5'::timestamp::text, '2024-01-02'::date::text, 0.1::float8::text, '1 day 2 hours'::interval::text, current_setting('DateStyle')"
+        ).rows
+        #expect(rows == [["2024-01-02 03:04:05.5", "2024-01-02", "0.1", "1 day 02:00:00", "ISO, MDY"]])
     }
 
     @Test("COPY writes awkward text that reads back equal, NULL distinct from empty")

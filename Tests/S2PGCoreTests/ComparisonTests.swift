@@ -70,6 +70,33 @@ struct ComparisonTests {
         #expect(ComparisonQueries.width(rows: 1_000_000, minimum: 1, maximum: 1_000_000) == ComparisonQueries.rowsPerBucket)
     }
 
+    @Test("a kept bucketing is kept while within 4 times the ideal bucket size; it reads back from its text")
+    func keptBucketing() {
+        typealias Bucketing = ComparisonQueries.Bucketing
+        #expect(Bucketing.ranges(width: 64).isClose(to: .ranges(width: 16)))
+        #expect(!Bucketing.ranges(width: 65).isClose(to: .ranges(width: 16)))
+        #expect(Bucketing.hashed(count: 1000).isClose(to: .hashed(count: 3999)))
+        #expect(!Bucketing.hashed(count: 1000).isClose(to: .ranges(width: 1000)))
+        for bucketing in [Bucketing.ranges(width: 16), .hashed(count: 4096)] {
+            #expect(Bucketing(text: bucketing.text) == bucketing)
+        }
+        #expect(Bucketing(text: "ranges 0") == nil)
+        #expect(Bucketing(text: "sorted 5") == nil)
+        // 100M rows: at most 2^18 buckets, of 381 keys each, not 256.
+        #expect(ComparisonQueries.width(rows: 100_000_000, minimum: 1, maximum: 100_000_000) == 381)
+    }
+
+    @Test("a row's fingerprint: large values by their own CRC32, NULL told from empty by a flag per nullable column")
+    func fingerprint() throws {
+        let plan = try Self.plan([("id", "int(11)"), ("body", "longtext"), ("n", "int(11)")], key: ["id"])
+        let queries = ComparisonQueries(plan: plan, bucketing: .ranges(width: 16))
+        #expect(queries.sourceFingerprint == "CRC32(CONCAT_WS('\u{1F}', `id`, CRC32(`body`), `n`, CONCAT(ISNULL(`body`), ISNULL(`n`))))")
+        #expect(queries.sourceFingerprints.hasPrefix("SELECT `id` DIV 16 AS _s2pg_b, COUNT(*), SUM(CRC32("))
+        // The digest names the query: another bucketing, another basis.
+        #expect(queries.fingerprintBasis != ComparisonQueries(plan: plan, bucketing: .ranges(width: 32)).fingerprintBasis)
+        #expect(queries.fingerprintBasis == ComparisonQueries(plan: plan, bucketing: .ranges(width: 16)).fingerprintBasis)
+    }
+
     @Test("keys print unambiguously: text quoted, composite keys in parentheses, keyless rows by hash")
     func display() throws {
         let plan = try Self.plan([("id", "int(11)"), ("tag", "varchar(5)"), ("day", "date")], key: ["id", "tag", "day"])

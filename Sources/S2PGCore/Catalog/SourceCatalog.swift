@@ -27,7 +27,8 @@ public struct SourceCatalog: Sendable {
                 name: name,
                 columns: (columns[name] ?? []).sorted { $0.ordinal < $1.ordinal }.map {
                     SourceTable.Column(
-                        name: $0.name, type: SourceColumnType(dialect.columnType($0.columnType)), isNullable: $0.isNullable)
+                        name: $0.name, type: SourceColumnType(dialect.columnType($0.columnType)), isNullable: $0.isNullable,
+                        characterSet: $0.characterSet)
                 },
                 // Both name the primary key PRIMARY (SingleStore 9.1.1 as xo/dbmeta's tests read it); index
                 // names compare without case, as MySQL's do. SingleStore's own keys (`__UNORDERED`) are no
@@ -54,7 +55,7 @@ public struct SourceCatalog: Sendable {
             let tables = try connection.query(dialect.tablesSQL).strings
             let columns = try connection.query(
                 """
-                SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE
+                SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME
                 FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
                 """).strings
             // Functional index parts have no COLUMN_NAME; they cannot serve as a key or be sought.
@@ -81,7 +82,7 @@ public struct SourceCatalog: Sendable {
                     columns: columns.map {
                         .init(
                             table: $0[0]!, name: $0[1]!, ordinal: Int($0[2]!) ?? 0, columnType: $0[3]!,
-                            isNullable: $0[4] == "YES")
+                            isNullable: $0[4] == "YES", characterSet: $0[5])
                     },
                     uniqueKeys: uniqueKeys,
                     indexLeads: indexes.filter { $0[2] == "1" }.map { .init(table: $0[0]!, column: $0[3]!) },

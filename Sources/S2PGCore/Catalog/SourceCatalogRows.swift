@@ -37,13 +37,16 @@ public struct SourceCatalogRows: Sendable, Hashable, Codable {
         /// Full `COLUMN_TYPE`: `int(10) unsigned`, `decimal(12,2)`, `enum('a','b')`, `vector(3, F32)`.
         public var columnType: String
         public var isNullable: Bool
+        /// `CHARACTER_SET_NAME`: `utf8mb4`, `latin1`; nil for columns that are not text.
+        public var characterSet: String?
 
-        public init(table: String, name: String, ordinal: Int, columnType: String, isNullable: Bool) {
+        public init(table: String, name: String, ordinal: Int, columnType: String, isNullable: Bool, characterSet: String? = nil) {
             self.table = table
             self.name = name
             self.ordinal = ordinal
             self.columnType = columnType
             self.isNullable = isNullable
+            self.characterSet = characterSet
         }
     }
 

@@ -5,6 +5,8 @@ public struct SourceTable: Sendable, Hashable {
         public var name: String
         public var type: SourceColumnType
         public var isNullable: Bool
+        /// The character set of a text column, when the catalog says.
+        public var characterSet: String? = nil
     }
 
     public var name: String

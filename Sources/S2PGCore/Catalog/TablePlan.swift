@@ -42,6 +42,14 @@ public struct TablePlan: Sendable, Hashable {
         public var mapped: MappedType
         public var isKey: Bool
         public var isNullable: Bool
+        /// The character set of a text column, when the catalog says.
+        public var characterSet: String? = nil
+
+        /// Whether the source stores the column's text in the bytes PostgreSQL's UTF-8 holds it in (utf8mb3 is
+        /// utf8mb4 without its 4-byte characters), so that it needs no conversion to be hashed alike.
+        var isUTF8: Bool {
+            ["utf8mb4", "utf8mb3", "utf8"].contains(characterSet?.lowercased() ?? "")
+        }
     }
 
     public var sourceName: String

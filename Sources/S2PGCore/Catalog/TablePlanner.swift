@@ -48,7 +48,7 @@ public struct TablePlanner: Sendable {
             if let warning = mapped.warning { warnings.append("column \(column.name): \(warning)") }
             return TablePlan.Column(
                 sourceName: column.name, targetName: TargetName.for(column.name), sourceType: column.type,
-                mapped: mapped, isKey: key.contains(column.name), isNullable: column.isNullable)
+                mapped: mapped, isKey: key.contains(column.name), isNullable: column.isNullable, characterSet: column.characterSet)
         }
         try requireDistinct(columns.map { ($0.sourceName, $0.targetName) }, what: "columns of \(table.name)")
 

@@ -2,17 +2,21 @@
 /// and the mirror lacks, what the mirror has and the source lacks, and what both have with different
 /// values. Pure: tested without a database.
 public struct RowDifferences: Sendable {
-    /// One row as a comparison read it: its canonical key text, its hash, and its key's values (the
-    /// source's stored forms, or the mirror's text).
+    /// One row as a comparison read it: its canonical key text, its hash, its key's values (the source's
+    /// stored forms, or the mirror's text), its bucket, and (from the source) its fingerprint.
     public struct Row: Sendable, Hashable {
         public var keyText: String
         public var hash: String
         public var key: [String?]
+        public var bucket: Int
+        public var fingerprint: UInt64
 
-        public init(keyText: String, hash: String, key: [String?]) {
+        public init(keyText: String, hash: String, key: [String?], bucket: Int = 0, fingerprint: UInt64 = 0) {
             self.keyText = keyText
             self.hash = hash
             self.key = key
+            self.bucket = bucket
+            self.fingerprint = fingerprint
         }
     }
 
@@ -48,6 +52,9 @@ public struct RowDifferences: Sendable {
     }
 
     public var isEmpty: Bool { missing.isEmpty && extra.isEmpty && different.isEmpty }
+
+    /// The buckets with a row that differs.
+    public var buckets: Set<Int> { Set((missing + extra + different).map(\.bucket)) }
 
     public mutating func append(_ other: RowDifferences) {
         missing += other.missing

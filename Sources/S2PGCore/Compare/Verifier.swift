@@ -22,7 +22,7 @@ public struct Verifier: Sendable {
         report.sourceRows = summary.sourceRows
         report.targetRows = summary.targetRows
         for group in comparer.groups(summary) {
-            let differences = try await comparer.differences(in: group, source: source, target: target)
+            let differences = try await comparer.differences(in: group, source: source, target: target).differences
             for row in differences.missing { report.record(comparer.queries.display(row), in: \.missing, count: \.missingCount) }
             for row in differences.extra { report.record(comparer.queries.display(row), in: \.extra, count: \.extraCount) }
             for row in differences.different { report.record(comparer.queries.display(row), in: \.different, count: \.differentCount) }

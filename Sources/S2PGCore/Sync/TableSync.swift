@@ -61,7 +61,7 @@ public struct TableSync: Sendable {
                 result.counts += repair.counts
             }
         } else if loaded, state.refillReason == nil, !changes.contains(.replaceTable) {
-            result = try await reconcile(keysOnly: false, source: source, target: target)
+            result = try await reconcile(keysOnly: false, remembering: true, source: source, target: target)
         } else {
             if let reason = state.refillReason { logger.info("reloading: \(reason)") }
             result = try await reload(state, source: source, target: target)
@@ -75,6 +75,9 @@ public struct TableSync: Sendable {
     public func repair(source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
         let started = ContinuousClock.now
         try await SchemaReconciler(stateSchema: store.schema).reconcile(plan, on: target, logger: logger)
+        // What it writes is not what a full-mode table's fingerprints say the mirror holds.
+        let ledger = FingerprintLedger(schema: store.schema, table: plan.sourceName)
+        try await target.run { try ledger.clear(on: $0) }
         var result = try await reconcile(keysOnly: false, source: source, target: target)
         result.seconds = (ContinuousClock.now - started) / .seconds(1)
         return result
@@ -231,9 +234,35 @@ public struct TableSync: Sendable {
     /// interrupted repair keeps what it did and the next compares again. `keysOnly` compares keys and only
     /// deletes (an incremental table); otherwise whole rows (a full-mode table). A keyless table is only
     /// compared: reloaded when it differs.
-    private func reconcile(keysOnly: Bool, source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
-        let comparer = try await TableComparer.prepare(plan, keysOnly: keysOnly, source: source, target: target)
-        let summary = try await comparer.summarize(source: source, target: target)
+    ///
+    /// `remembering` (a full-mode table with a key) keeps each bucket's fingerprint as the source had it when
+    /// the mirror matched it (`FingerprintLedger`): a later pass then scans the source alone, against those,
+    /// and reads the mirror only in the buckets that changed.
+    private func reconcile(
+        keysOnly: Bool, remembering: Bool = false, source: MariaDBConnection, target: PostgresConnection
+    ) async throws -> TableSyncResult {
+        let ledger = FingerprintLedger(schema: store.schema, table: plan.sourceName)
+        let fingerprinted = remembering && plan.keySource != .synthetic
+        let kept = fingerprinted ? try await target.run { try ledger.basis(on: $0) } : nil
+        let comparer = try await TableComparer.prepare(
+            plan, keysOnly: keysOnly, fingerprinted: fingerprinted, kept: kept?.bucketing, source: source, target: target)
+        let basis = FingerprintLedger.Basis(bucketing: comparer.queries.bucketing, digest: comparer.queries.fingerprintBasis)
+        let summary: TableComparer.Summary
+        if fingerprinted, kept == basis {
+            async let stored = target.run { try ledger.sums(on: $0) }
+            summary = TableComparer.Summary(source: try await comparer.fingerprints(source: source), target: try await stored)
+        } else {
+            summary = try await comparer.summarize(source: source, target: target)
+            if fingerprinted {
+                // A bucket found equal keeps the source's fingerprint from the same scan; one that differs is
+                // compared row by row below (and marked until then, should the pass be cut short).
+                var sums = summary.fingerprints.filter { summary.source[$0.key] == summary.target[$0.key] }
+                for bucket in summary.differing {
+                    sums[bucket] = FingerprintLedger.repaired(rows: max(summary.source[bucket]?.rows ?? 0, summary.target[bucket]?.rows ?? 0))
+                }
+                try await target.run { [sums] in try ledger.replace(with: sums, basis: basis, on: $0) }
+            }
+        }
         let writer = writer
         var result = TableSyncResult(
             table: plan.sourceName, kind: keysOnly ? .incremental : .reconcile, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
@@ -259,7 +288,19 @@ public struct TableSync: Sendable {
         if !keysOnly, !groups.isEmpty { try await target.run { try writer.prepareStage(on: $0) } }
         for group in groups {
             try Task.checkCancellation()
-            let differences = try await comparer.differences(in: group, source: source, target: target)
+            let (differences, found) = try await comparer.differences(in: group, source: source, target: target)
+            if fingerprinted {
+                // Before any repair: a bucket equal row by row keeps what this read found at the source; one
+                // with a difference is repaired below and compared again on the next pass (the rows re-read
+                // for it may be newer than this read).
+                let changed = differences.buckets
+                var sums: [Int: BucketSum] = [:]
+                for bucket in group {
+                    let sum = found[bucket] ?? BucketSum(rows: 0, sum1: "0", sum2: "0")
+                    sums[bucket] = changed.contains(bucket) ? FingerprintLedger.repaired(rows: sum.rows) : sum
+                }
+                try await target.run { [sums] in try ledger.update(sums, on: $0) }
+            }
             // An incremental table's missing rows are its windows' to read (rows past the cursor, rows the
             // mirror refused): comparing its keys only finds what to delete.
             let reread = keysOnly ? [] : (differences.missing + differences.different).map { $0.key.map { $0 ?? "" } }

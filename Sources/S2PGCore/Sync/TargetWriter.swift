@@ -242,6 +242,8 @@ struct TargetWriter: Sendable {
             try connection.execute(
                 "UPDATE \(state.table) SET full_load_table = $2, full_load_key = NULL, full_load_started_at = $3 WHERE source_table = $1",
                 [plan.sourceName, loadTable, startedAt])
+            // The reloaded mirror is compared anew, not by the fingerprints of the one it replaces.
+            try FingerprintLedger(schema: state.schema, table: plan.sourceName).clear(on: connection)
         }
     }
 
