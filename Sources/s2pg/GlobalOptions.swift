@@ -10,6 +10,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "text, or json: one JSON object per line (time, level, message, metadata), for log shippers.")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument {
+        case text, json
+    }
+
     func validate() throws {
         guard !config.isEmpty else { throw ValidationError("--config needs a file name") }
     }
@@ -17,10 +24,16 @@ struct GlobalOptions: ParsableArguments {
     /// Sets up logging to standard error and reads the configuration.
     func load() throws -> Configuration {
         let level = logLevel
+        let format = logFormat
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         return try Configuration.load(file: config)
     }

@@ -11,15 +11,17 @@ extension S2PGCommand {
 
         @OptionGroup var options: GlobalOptions
 
-        @Option(help: "Pause between passes: seconds, or with a unit (90s, 5m, 1h).")
-        var interval: Interval = Interval(seconds: 60)
+        @Option(help: "How often a pass starts: seconds, or with a unit (200ms, 90s, 5m, 1h). A pass that found changes is followed at once by the next.")
+        var interval: Interval = Interval(duration: .seconds(60))
 
         func run() async throws {
             let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"), command: "run")
             let logger = replicator.logger
-            let pause = interval.seconds
+            let period = interval.duration
             let passes = Task {
                 while !Task.isCancelled {
+                    let started = ContinuousClock.now
+                    var changed = false
                     do {
                         let outcomes = try await replicator.sync()
                         // A table stopped by the signal did not fail: its state is committed. One another process
@@ -28,7 +30,11 @@ extension S2PGCommand {
                             if case .failure(let error) = $0.result { !(error is CancellationError) && $0.skipped == nil } else { false }
                         }.map(\.table)
                         let skipped = outcomes.filter { $0.skipped != nil }.map(\.table)
-                        logger.info("pass done", metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)"])
+                        changed = outcomes.contains { (try? $0.result.get())?.foundChanges ?? false }
+                        // A quiet pass is news only at debug: at a sub-second interval there are many.
+                        logger.log(
+                            level: changed || !failed.isEmpty || !skipped.isEmpty ? .info : .debug, "pass done",
+                            metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)"])
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch let error as S2PGError where error.code == .configuration {
@@ -36,9 +42,10 @@ extension S2PGCommand {
                         throw error
                     } catch {
                         // A database that is down now may be back by the next pass: a mirror keeper keeps trying.
-                        logger.error("pass failed, retrying in \(pause) s: \(error)")
+                        logger.error("pass failed, retrying in \(period): \(error)")
                     }
-                    try await Task.sleep(for: .seconds(pause))
+                    // Changes come in bursts: a pass that found some is followed at once by the next.
+                    if !changed { try await Task.sleep(until: started + period) }
                 }
             }
             // Signals cancel the passes; each table stops between pages, after its last commit.
@@ -62,17 +69,17 @@ extension S2PGCommand {
         }
     }
 
-    /// `--interval`: `60`, `90s`, `5m`, `1h`.
+    /// `--interval`, `--wait`: `60`, `200ms`, `90s`, `5m`, `1h`; more than zero.
     struct Interval: ExpressibleByArgument {
-        var seconds: Int
+        var duration: Duration
 
-        init(seconds: Int) {
-            self.seconds = seconds
+        init(duration: Duration) {
+            self.duration = duration
         }
 
         init?(argument: String) {
-            guard let seconds = DurationText.seconds(argument) else { return nil }
-            self.seconds = seconds
+            guard let duration = DurationText.duration(argument), duration > .zero else { return nil }
+            self.duration = duration
         }
     }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `--wait`, for the commands that wait for a table another s2pg process is working on.
 struct WaitOption: ParsableArguments {
     @Option(help: "How long to wait for a table another s2pg process is working on: seconds, or with a unit (90s, 5m).")
-    var wait: S2PGCommand.Interval = S2PGCommand.Interval(seconds: 30)
+    var wait: S2PGCommand.Interval = S2PGCommand.Interval(duration: .seconds(30))
 
-    var duration: Duration { .seconds(wait.seconds) }
+    var duration: Duration { wait.duration }
 }

@@ -82,8 +82,8 @@ struct ComparisonTests {
         }
         #expect(Bucketing(text: "ranges 0") == nil)
         #expect(Bucketing(text: "sorted 5") == nil)
-        // 100M rows: at most 2^18 buckets, of 381 keys each, not 256.
-        #expect(ComparisonQueries.width(rows: 100_000_000, minimum: 1, maximum: 100_000_000) == 381)
+        // 100M rows: at most 2^16 buckets, of 1,525 keys each, not 256.
+        #expect(ComparisonQueries.width(rows: 100_000_000, minimum: 1, maximum: 100_000_000) == 1525)
     }
 
     @Test("a row's fingerprint: large values by their own CRC32, NULL told from empty by a flag per nullable column")
@@ -135,8 +135,19 @@ struct ComparisonTests {
         #expect(DurationText.seconds(text, minimum: 0) == seconds)
     }
 
-    @Test("not durations", arguments: ["", "5x", "-1", "m", "1.5h", "99999999999999999999h"])
+    @Test("not durations", arguments: ["", "5x", "-1", "m", "ms", "1.5h", "99999999999999999999h", "9223372036854775807h"])
     func notDurations(_ text: String) {
         #expect(DurationText.seconds(text, minimum: 0) == nil)
+        #expect(DurationText.duration(text) == nil)
+    }
+
+    @Test("a duration may be in milliseconds; whole seconds only where seconds are asked for")
+    func milliseconds() {
+        #expect(DurationText.duration("200ms") == .milliseconds(200))
+        #expect(DurationText.duration("2") == .seconds(2))
+        #expect(DurationText.duration("0ms") == .zero)
+        #expect(DurationText.seconds("1500ms") == nil)
+        #expect(DurationText.seconds("2000ms") == 2)
+        #expect(DurationText.seconds("0s") == nil)
     }
 }

@@ -144,7 +144,8 @@ public struct Replicator: Sendable {
             if result.rejected > 0 { metadata["rejected"] = "\(result.rejected)" }
             if result.deleted > 0 { metadata["deleted"] = "\(result.deleted)" }
             if !result.counts.isZero { metadata["values_changed_by_policy"] = "\(result.counts)" }
-            logger.info("table synced", metadata: metadata)
+            // A table in which nothing changed is news only at debug: `s2pg run` may pass over it many times a second.
+            logger.log(level: result.foundChanges ? .info : .debug, "table synced", metadata: metadata)
             return Outcome(table: plan.sourceName, result: .success(result))
         } catch is CancellationError {
             // Stopped between pages (s2pg run got a signal): the state is committed, nothing failed. The

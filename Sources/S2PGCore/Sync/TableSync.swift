@@ -59,6 +59,7 @@ public struct TableSync: Sendable {
                 result.deleted = repair.deleted
                 result.rejected += repair.rejected
                 result.counts += repair.counts
+                result.foundChanges = result.foundChanges || repair.foundChanges
             }
         } else if loaded, state.refillReason == nil, !changes.contains(.replaceTable) {
             result = try await reconcile(keysOnly: false, remembering: true, source: source, target: target)
@@ -101,7 +102,7 @@ public struct TableSync: Sendable {
             try Task.checkCancellation()
             let windowEnd = min(start.adding(seconds: sync.windowHours * 3600), upper)
             if case .after(let after) = position, after >= upper { break }
-            logger.info("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
+            logger.debug("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
             let (page, rejected) = try await applyPage(
                 try queries.page(after: position, through: windowEnd, limit: sync.batchRows), source: source, target: target)
             if page.rows == 0 {
@@ -114,6 +115,8 @@ public struct TableSync: Sendable {
             result.pages += 1
             result.counts += page.counts
             position = .afterRow(updatedAt: page.lastUpdatedAt!, key: page.lastKey!)
+            // A lookback reads rows up to the cursor again: only a row past it is a change.
+            if position != stored { result.foundChanges = true }
             // The key is row data: at debug only.
             logger.info("Fetched and upserted \(page.rows) rows; checkpoint saved", metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)"])
             logger.debug("checkpoint", metadata: ["cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
@@ -337,6 +340,7 @@ public struct TableSync: Sendable {
         }
         if result.rows > 0 || result.deleted > 0 {
             logger.info("compared with the source: \(result.rows) rows upserted, \(result.deleted) deleted")
+            result.foundChanges = true
         }
         return result
     }
@@ -368,6 +372,7 @@ public struct TableSync: Sendable {
         logger.debug("reload query", metadata: ["sql": "\(sql)"])
 
         var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
+        result.foundChanges = true
         try await reader.read(sql, from: source, chunkRows: configuration.sync.batchRows, numbered: false) { chunk in
             try Task.checkCancellation()
             guard let rejected = try await target.run({ try writer.copyReloadChunk(chunk, on: $0) }) else { return }

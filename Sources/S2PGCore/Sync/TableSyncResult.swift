@@ -18,6 +18,9 @@ public struct TableSyncResult: Sendable {
     public var deleted = 0
     public var seconds: Double
     public var counts: ValuePolicyCounts
+    /// Whether the pass found the source changed: rows past the cursor, rows repaired or deleted, a reload
+    /// (rows read again by `sync.lookback_seconds` are not changes).
+    public var foundChanges = false
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
 }
