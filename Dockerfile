@@ -12,7 +12,8 @@ RUN swift build -c release --product s2pg --static-swift-stdlib \
     && cp "$(swift build -c release --show-bin-path)/s2pg" /usr/local/bin/s2pg
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libmariadb3 libpq5 ca-certificates \
+# curl: for the compose file's healthcheck on /readyz.
+RUN apt-get update && apt-get install -y --no-install-recommends libmariadb3 libpq5 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/s2pg /usr/local/bin/s2pg
 USER nobody

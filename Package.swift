@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries: a module map and a one-line shim header each.
@@ -43,8 +46,22 @@ let package = Package(
                 "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             plugins: ["EmbedMigrations"]
+        ),
+
+        // `s2pg run --metrics`: Prometheus text of what S2PGCore records through swift-metrics, and the health
+        // probes, over a small HTTP/1.1 server on SwiftNIO.
+        .target(
+            name: "MetricsEndpoint",
+            dependencies: [
+                "S2PGCore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "MigrationEmbedder",
@@ -61,6 +78,7 @@ let package = Package(
             name: "s2pg",
             dependencies: [
                 "S2PGCore",
+                "MetricsEndpoint",
                 "MariaDBClient",
                 "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

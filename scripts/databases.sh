@@ -74,7 +74,7 @@ mariadb_up() {
   mariadb_root "$home" -e 'SELECT 1' >/dev/null 2>&1 || { cat "$home/error.log" >&2; log "MariaDB did not start"; exit 1; }
   mariadb_root "$home" <<SQL
 CREATE USER IF NOT EXISTS 's2pg'@'%' IDENTIFIED BY '$PASSWORD';
-GRANT ALL PRIVILEGES ON *.* TO 's2pg'@'%';
+GRANT ALL PRIVILEGES ON *.* TO 's2pg'@'%' WITH GRANT OPTION;
 CREATE DATABASE IF NOT EXISTS shop CHARACTER SET utf8mb4;
 SQL
   log "MariaDB $(mariadb_root "$home" -N -e 'SELECT VERSION()') on 127.0.0.1:$port"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import MetricsEndpoint
 import S2PGCore
 
 extension S2PGCommand {
@@ -14,38 +15,27 @@ extension S2PGCommand {
         @Option(help: "How often a pass starts: seconds, or with a unit (200ms, 90s, 5m, 1h). A pass that found changes is followed at once by the next.")
         var interval: Interval = Interval(duration: .seconds(60))
 
+        @Option(help: "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT, such as 127.0.0.1:9187 (overrides metrics.listen).")
+        var metrics: ListenAddress?
+
         func run() async throws {
-            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"), command: "run")
+            let configuration = try options.load()
+            let replicator = Replicator(configuration: configuration, logger: Logger(label: "s2pg"), command: "run")
             let logger = replicator.logger
             let period = interval.duration
-            let passes = Task {
-                while !Task.isCancelled {
-                    let started = ContinuousClock.now
-                    var changed = false
-                    do {
-                        let outcomes = try await replicator.sync()
-                        // A table stopped by the signal did not fail: its state is committed. One another process
-                        // held was skipped, and is tried again next pass.
-                        let failed = outcomes.filter {
-                            if case .failure(let error) = $0.result { !(error is CancellationError) && $0.skipped == nil } else { false }
-                        }.map(\.table)
-                        let skipped = outcomes.filter { $0.skipped != nil }.map(\.table)
-                        changed = outcomes.contains { (try? $0.result.get())?.foundChanges ?? false }
-                        // A quiet pass is news only at debug: at a sub-second interval there are many.
-                        logger.log(
-                            level: changed || !failed.isEmpty || !skipped.isEmpty ? .info : .debug, "pass done",
-                            metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)"])
-                    } catch is CancellationError {
-                        throw CancellationError()
-                    } catch let error as S2PGError where error.code == .configuration {
-                        // A configuration the source contradicts (a table it does not have) will not heal.
-                        throw error
-                    } catch {
-                        // A database that is down now may be back by the next pass: a mirror keeper keeps trying.
-                        logger.error("pass failed, retrying in \(period): \(error)")
+            let health = Locked(ServiceHealth(interval: period))
+            let endpoint = (metrics ?? configuration.metricsListen).map { address in
+                (address, MetricsEndpoint(registry: MetricsEndpoint.bootstrap(), health: { health.withLock { $0 } }))
+            }
+            let work = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    if let (address, endpoint) = endpoint {
+                        group.addTask { try await endpoint.serve(on: address, logger: logger) }
                     }
-                    // Changes come in bursts: a pass that found some is followed at once by the next.
-                    if !changed { try await Task.sleep(until: started + period) }
+                    group.addTask { try await Self.passes(replicator, every: period, health: health) }
+                    // Either ends only by an error or the signal: then both stop.
+                    defer { group.cancelAll() }
+                    try await group.next()
                 }
             }
             // Signals cancel the passes; each table stops between pages, after its last commit.
@@ -55,16 +45,52 @@ extension S2PGCommand {
                 let source = DispatchSource.makeSignalSource(signal: number)
                 source.setEventHandler {
                     logger.notice("signal \(number): stopping at the next page boundary")
-                    passes.cancel()
+                    work.cancel()
                 }
                 source.resume()
                 sources.append(source)
             }
             defer { sources.forEach { $0.cancel() } }
             do {
-                try await passes.value
+                try await work.value
             } catch is CancellationError {
                 logger.notice("stopped")
+            }
+        }
+
+        /// Pass after pass, one every `period` (at once after a pass that found changes), until cancelled or
+        /// stopped by a configuration the source contradicts.
+        static func passes(_ replicator: Replicator, every period: Duration, health: Locked<ServiceHealth>) async throws {
+            let logger = replicator.logger
+            while !Task.isCancelled {
+                let started = ContinuousClock.now
+                var changed = false
+                do {
+                    let outcomes = try await replicator.sync()
+                    health.withLock { $0.record(outcomes, started: started) }
+                    // A table stopped by the signal did not fail: its state is committed. One another process
+                    // held was skipped, and is tried again next pass.
+                    let failed = outcomes.filter {
+                        if case .failure(let error) = $0.result { !(error is CancellationError) && $0.skipped == nil } else { false }
+                    }.map(\.table)
+                    let skipped = outcomes.filter { $0.skipped != nil }.map(\.table)
+                    changed = outcomes.contains { (try? $0.result.get())?.foundChanges ?? false }
+                    // A quiet pass is news only at debug: at a sub-second interval there are many.
+                    logger.log(
+                        level: changed || !failed.isEmpty || !skipped.isEmpty ? .info : .debug, "pass done",
+                        metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)"])
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch let error as S2PGError where error.code == .configuration {
+                    // A configuration the source contradicts (a table it does not have) will not heal.
+                    throw error
+                } catch {
+                    // A database that is down now may be back by the next pass: a mirror keeper keeps trying.
+                    logger.error("pass failed, retrying in \(period): \(error)")
+                }
+                ReplicatorMetrics.recordPass(ContinuousClock.now - started)
+                // Changes come in bursts: a pass that found some is followed at once by the next.
+                if !changed { try await Task.sleep(until: started + period) }
             }
         }
     }
@@ -81,5 +107,11 @@ extension S2PGCommand {
             guard let duration = DurationText.duration(argument), duration > .zero else { return nil }
             self.duration = duration
         }
+    }
+}
+
+extension ListenAddress: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
     }
 }

@@ -21,14 +21,7 @@ extension S2PGCommand {
             let states = try await StateStore(schema: configuration.target.stateSchema).all(on: target)
             let holders = try await TableLease.holders(schema: configuration.target.stateSchema, on: target)
             // The state is in the target; the source only adds the lag, so an unreachable source is no failure.
-            let logger = Logger(label: "s2pg")
-            var plans: [TablePlan] = []
-            do {
-                plans = try await Discovery.run(configuration, logger: logger)
-            } catch {
-                logger.warning("lag unknown: \(error)")
-            }
-            let report = await StatusReport.make(states, plans: plans, holders: holders, configuration: configuration)
+            let report = await StatusReport.make(states, holders: holders, configuration: configuration)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -66,8 +66,12 @@ struct ConfigurationTests {
              "sync": {"updated_at_column": "modified", "initial_sync_start": "2024-02-29 23:59:59.5", "window_hours": 24,
                       "batch_rows": 500, "lookback_seconds": 60, "tables": ["a", "b"], "exclude_tables": ["c"],
                       "parallel_tables": 4, "keys": {"events": ["id", "at"]}, "tinyint1_as_boolean": true,
-                      "deletes": "soft", "deletes_interval": "1h", "max_delete_fraction": 0.25}}
+                      "deletes": "soft", "deletes_interval": "1h", "max_delete_fraction": 0.25},
+             "metrics": {"listen": "[::1]:9187"}}
             """#)
+        #expect(config.metricsListen == ListenAddress("[::1]:9187"))
+        #expect(config.metricsListen?.host == "::1")
+        #expect(config.metricsListen?.description == "[::1]:9187")
         #expect(config.source.connection.port == 3307)
         #expect(config.source.connection.password == "p")
         #expect(config.source.connection.tls == .required)
@@ -116,7 +120,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {\#(minimalSource), "hots": "x"}}"#,
               error: "test.json: source.hots: unknown key (allowed here: connect_timeout, database, host, password, port, read_timeout, time_zone, tls, tls_ca, user, write_timeout)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sink": {}}"#,
-              error: "test.json: sink: unknown key (allowed here: source, sync, target)"),
+              error: "test.json: sink: unknown key (allowed here: metrics, source, sync, target)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"window_hour": 1, "batchrows": 2}}"#,
               error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, deletes, deletes_interval, exclude_tables, initial_sync_start, keys, lookback_seconds, max_delete_fraction, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours)"),
         .init(json: #"{"source": {\#(minimalSource), "port": "3306"}}"#,
@@ -167,6 +171,10 @@ struct ConfigurationTests {
               error: #"test.json: sync.deletes_interval: expected a duration such as "0s", "90s", "5m" or "1h", got "soon""#),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"max_delete_fraction": 2}}"#,
               error: "test.json: sync.max_delete_fraction: expected a number from 0 to 1, got 2 (an integer)"),
+        .init(json: #"{"source": {\#(minimalSource)}, "metrics": {"listen": "9187"}}"#,
+              error: #"test.json: metrics.listen: expected a host and port such as "127.0.0.1:9187", got "9187""#),
+        .init(json: #"{"source": {\#(minimalSource)}, "metrics": {"port": 9187}}"#,
+              error: "test.json: metrics.port: unknown key (allowed here: listen)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": []}"#,
               error: "test.json: sync: expected an object, got an array"),
         .init(json: #"{"host": "h", "user": "u", "database": "d", "pasword": "x"}"#,

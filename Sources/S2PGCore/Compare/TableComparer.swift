@@ -56,8 +56,7 @@ struct TableComparer: Sendable {
             FROM pg_class c WHERE c.oid = $1::regclass
             """, [plan.qualifiedTargetName]
         ).rows.first?[0].flatMap { Int($0) } ?? 0
-        let estimate = "SELECT TABLE_ROWS FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
-            + MariaDBIdentifier.literal(plan.sourceName.utf8)
+        let estimate = SourceQueries(plan: plan).rowEstimate
         let sourceRows = try await source.run { try $0.query(estimate).strings.first?[0].flatMap { Int($0) } ?? 0 }
         let rows = max(mirrorRows, sourceRows)
         guard let key = queries.rangeKey else {

@@ -9,6 +9,8 @@ public struct Configuration: Sendable {
     public var source: SourceConfiguration
     public var target: TargetConfiguration
     public var sync: SyncConfiguration
+    /// `metrics.listen`: where `s2pg run` serves its metrics and health probes (`--metrics` wins).
+    public var metricsListen: ListenAddress?
 
     /// Environment variables whose value wins over the file's password.
     public static let sourcePasswordVariable = "S2PG_SOURCE_PASSWORD"
@@ -63,11 +65,22 @@ public struct Configuration: Sendable {
         }
         var targetObject = try root.object("target") ?? ConfigurationObject(file: file, path: "target", values: [:])
         let syncObject = try root.object("sync")
+        let metricsObject = try root.object("metrics")
         try root.rejectUnknownKeys()
-        return Configuration(
+        var configuration = Configuration(
             source: try SourceConfiguration(reading: &sourceObject, environment: environment),
             target: try TargetConfiguration(reading: &targetObject, environment: environment),
             sync: try SyncConfiguration(reading: syncObject))
+        if var metrics = metricsObject {
+            if let text = try metrics.string("listen") {
+                guard let address = ListenAddress(text) else {
+                    throw metrics.error("listen", "expected a host and port such as \"127.0.0.1:9187\", got \"\(text)\"")
+                }
+                configuration.metricsListen = address
+            }
+            try metrics.rejectUnknownKeys()
+        }
+        return configuration
     }
 
     private static func reason(_ error: any Error) -> String {

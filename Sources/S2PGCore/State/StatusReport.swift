@@ -5,47 +5,51 @@ public struct StatusReport: Sendable, Codable {
     public struct Table: Sendable, Codable {
         public var table: String
         public var state: TableState
-        /// Seconds between the cursor and the source's clock now; `nil` when there is no cursor.
+        /// Seconds between what the mirror is current as of (the source's clock when the table's last
+        /// successful pass began) and the source's clock now; `nil` before a pass succeeded, or without the
+        /// source. A quiet table is not behind: its last pass found nothing new.
         public var lagSeconds: Int?
         /// The s2pg process working on the table now, if any.
         public var heldBy: TableLease.Holder?
     }
 
     public var tables: [Table]
+    /// Why the lag is unknown, when the source could not be asked for its clock.
+    public var sourceError: String?
 
-    /// Each table's lag is measured against the source's clock in its cursor column's zone.
+    /// Each table's lag is measured against the source's UTC clock.
     public static func make(
-        _ states: [TableState], plans: [TablePlan], holders: [String: TableLease.Holder], configuration: Configuration
+        _ states: [TableState], holders: [String: TableLease.Holder], configuration: Configuration
     ) async -> StatusReport {
-        let cursors = Dictionary(uniqueKeysWithValues: plans.compactMap { plan in plan.cursor.map { (plan.sourceName, $0) } })
-        var clocks: [Bool: SourceTimestamp] = [:]
-        if !cursors.isEmpty, states.contains(where: { $0.cursorUpdatedAt != nil }) {
+        var now: SourceTimestamp?
+        var sourceError: String?
+        if states.contains(where: { $0.currentAsOf != nil }) {
             // Without the source's clock the lag is unknown, not an error: the state itself is in the target.
-            if let source = try? await MariaDBConnection.connect(configuration.source.connection) {
-                for isTimestamp in Set(cursors.values.map(\.isTimestamp)) {
-                    clocks[isTimestamp] = try? await SourceClock.now(
-                        on: source, isTimestamp: isTimestamp, timeZone: configuration.source.timeZone,
-                        sessionZone: plans.first?.sourceZone ?? .utc)
-                }
+            do {
+                let source = try await MariaDBConnection.connect(configuration.source.connection)
+                now = try await source.run { try $0.query("SELECT UTC_TIMESTAMP(6)").strings.first?[0] ?? nil }.flatMap(SourceTimestamp.init)
+            } catch {
+                sourceError = "\(error)"
             }
         }
-        return StatusReport(tables: states.map { state in
-            let lag = state.cursorUpdatedAt.flatMap(SourceTimestamp.init).flatMap { cursor in
-                cursors[state.sourceTable].flatMap { clocks[$0.isTimestamp] }?.seconds(since: cursor)
-            }
+        let tables = states.map { state in
+            let lag = state.currentAsOf.flatMap(SourceTimestamp.init).flatMap { asOf in now?.seconds(since: asOf) }
             return Table(table: state.sourceTable, state: state, lagSeconds: lag, heldBy: holders[state.sourceTable])
-        })
+        }
+        return StatusReport(tables: tables, sourceError: sourceError)
     }
 
     public var text: String {
-        var lines = ["table                          mode         rows applied  cursor                                lag       last success"]
+        var lines = [
+            "table                          mode         rows applied  cursor                                lag       current as of (source, UTC)  last success"
+        ]
         for entry in tables {
             let state = entry.state
             let cursor = state.cursorUpdatedAt.map { $0 + (state.cursorKey.map { " " + $0.joined(separator: ",") } ?? "") } ?? "-"
             let lag = entry.lagSeconds.map { "\($0) s" } ?? "-"
             lines.append(
                 [entry.table.padded(30), state.mode.padded(12), String(state.rowsApplied).padded(13), cursor.padded(37),
-                 lag.padded(9), state.lastSuccessAt ?? "never"].joined(separator: " "))
+                 lag.padded(9), (state.currentAsOf ?? "never").padded(28), state.lastSuccessAt ?? "never"].joined(separator: " "))
             if state.rowsDeleted > 0 {
                 lines.append("    \(state.rowsDeleted) rows deleted (the source no longer has them); keys last compared \(state.keysComparedAt ?? "never")")
             }
@@ -59,6 +63,7 @@ public struct StatusReport: Sendable, Codable {
                 lines.append("    values changed by policy: \(counts.invalidDatesNulled) invalid dates → NULL, \(counts.nulBytesRemoved) lost NUL bytes, \(counts.invalidUTF8Replaced) had invalid UTF-8 replaced")
             }
         }
+        if let sourceError { lines.append("lag unknown: \(sourceError)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -67,6 +67,7 @@ public struct Replicator: Sendable {
             }
             for _ in 0..<configuration.sync.parallelTables { startNext() }
             while let outcome = try await group.next() {
+                ReplicatorMetrics.record(outcome)
                 outcomes.append(outcome)
                 startNext()
             }

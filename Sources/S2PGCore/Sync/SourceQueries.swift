@@ -9,6 +9,12 @@ public struct SourceQueries: Sendable {
     }
 
     private var table: String { MariaDBIdentifier.quote(plan.sourceName) }
+
+    /// The catalog's estimate of the table's rows (`TABLE_ROWS`: InnoDB's is a guess, good for sizes).
+    public var rowEstimate: String {
+        "SELECT TABLE_ROWS FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
+            + MariaDBIdentifier.literal(plan.sourceName.utf8)
+    }
     private var keyColumns: [String] { plan.key.map(MariaDBIdentifier.quote) }
 
     /// The columns in plan order, each read as its mapping says (spatial values as WKT, FLOAT as DOUBLE).

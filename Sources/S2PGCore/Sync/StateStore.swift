@@ -26,6 +26,13 @@ public struct StateStore: Sendable {
         try connection.execute("UPDATE \(table) SET keys_compared_at = now() WHERE source_table = $1", [sourceTable])
     }
 
+    /// Records that the table's mirror holds what the source had committed by `asOf` (the source's UTC clock
+    /// when the pass began).
+    func recordCurrent(of sourceTable: String, asOf: String, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            "UPDATE \(table) SET current_as_of = ($2 || '+00')::timestamptz WHERE source_table = $1", [sourceTable, asOf])
+    }
+
     /// Whether the table's keys were last compared longer than `seconds` ago (or never).
     func keysDue(of sourceTable: String, every seconds: Int, on connection: isolated PostgresConnection) throws -> Bool {
         try connection.execute(

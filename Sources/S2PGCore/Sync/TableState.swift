@@ -24,6 +24,8 @@ public struct TableState: Sendable, Codable {
     public var rowsDeleted: Int
     /// When the table's keys were last compared with the source's.
     public var keysComparedAt: String?
+    /// The source's clock (UTC, `2026-12-02 14:49:09.123456`) when the last successful pass began.
+    public var currentAsOf: String?
 
     /// Where an incremental read resumes; `nil` before the first load.
     public var position: ScanPosition? {
@@ -43,7 +45,8 @@ public struct TableState: Sendable, Codable {
         source_table, target_table, mode, cursor_updated_at, cursor_key::text, rows_applied,
         last_run_at::text, last_success_at::text, last_error, last_error_at::text, refill_reason, full_load_table,
         full_load_key::text, full_load_started_at, invalid_dates_nulled, nul_bytes_removed,
-        invalid_utf8_replaced, source_missing_since::text, rows_deleted, keys_compared_at::text
+        invalid_utf8_replaced, source_missing_since::text, rows_deleted, keys_compared_at::text,
+        to_char(current_as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
         """
 
     init(row: [String?]) {
@@ -71,5 +74,6 @@ public struct TableState: Sendable, Codable {
         sourceMissingSince = row[17]
         rowsDeleted = Int(row[18]!) ?? 0
         keysComparedAt = row[19]
+        currentAsOf = row[20]
     }
 }

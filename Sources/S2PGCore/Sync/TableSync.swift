@@ -31,6 +31,8 @@ public struct TableSync: Sendable {
     /// Syncs the table over its own pair of connections (open, no transaction in progress).
     public func run(source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
         let started = ContinuousClock.now
+        // What the mirror is current as of once this pass succeeds.
+        let asOf = try await source.run { try $0.query("SELECT UTC_TIMESTAMP(6)").strings.first?[0] ?? nil }
         // Each batch commits together with its checkpoint, so an asynchronous commit is safe: a target that
         // crashes loses only whole recent batches, checkpoint included, and the next sync reads them again.
         // It saves a WAL flush per batch.
@@ -67,6 +69,7 @@ public struct TableSync: Sendable {
             if let reason = state.refillReason { logger.info("reloading: \(reason)") }
             result = try await reload(state, source: source, target: target)
         }
+        if let asOf { try await target.run { try store.recordCurrent(of: plan.sourceName, asOf: asOf, on: $0) } }
         result.seconds = (ContinuousClock.now - started) / .seconds(1)
         return result
     }
@@ -373,6 +376,10 @@ public struct TableSync: Sendable {
 
         var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
         result.foundChanges = true
+        let estimateSQL = queries.rowEstimate
+        var progress = ReloadProgress(
+            table: plan.sourceName, estimated: try await source.run { try $0.query(estimateSQL).strings.first?[0].flatMap { Int($0) } ?? 0 },
+            done: resuming ? try await target.run { try writer.loadedRows(on: $0) } : 0)
         try await reader.read(sql, from: source, chunkRows: configuration.sync.batchRows, numbered: false) { chunk in
             try Task.checkCancellation()
             guard let rejected = try await target.run({ try writer.copyReloadChunk(chunk, on: $0) }) else { return }
@@ -381,6 +388,7 @@ public struct TableSync: Sendable {
             result.rows += chunk.rows
             result.counts += chunk.counts
             logger.debug("Checkpoint: \(result.rows) rows copied")
+            if let line = progress.advance(by: chunk.rows) { logger.info("\(line)") }
         }
         let total = try await target.run { try writer.finishReload(cursor: startedAt, on: $0) }
         logger.info("Reloaded: \(total) rows in the mirror")

@@ -247,6 +247,12 @@ struct TargetWriter: Sendable {
         }
     }
 
+    /// About how many rows an interrupted reload's table holds (the planner's estimate: counting would read it).
+    func loadedRows(on connection: isolated PostgresConnection) throws -> Int {
+        let rows = try connection.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", [qualifiedLoadTable]).rows
+        return max(0, rows.first?[0].flatMap { Int($0) } ?? 0)
+    }
+
     /// Whether a reload interrupted earlier can go on where it stopped.
     func canResume(_ tableState: TableState, on connection: isolated PostgresConnection) throws -> Bool {
         guard tableState.fullLoadTable == loadTable, plan.keySource != .synthetic else { return false }

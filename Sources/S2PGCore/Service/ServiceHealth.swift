@@ -1,0 +1,49 @@
+/// What `s2pg run` knows of its tables between passes, for `/readyz` and the freshness metric: when each
+/// table's last successful pass began, and whether its last pass succeeded. Pure state: tested without a
+/// database or a server.
+public struct ServiceHealth: Sendable {
+    /// The period of `run`'s passes: a table is ready while its last pass succeeded and began within three.
+    public let interval: Duration
+    private var lastSuccess: [String: ContinuousClock.Instant] = [:]
+    private var failing: Set<String> = []
+    private var passes = 0
+
+    public init(interval: Duration) {
+        self.interval = interval
+    }
+
+    /// Records a pass that began at `started` (tables another process held count neither way).
+    public mutating func record(_ outcomes: [Replicator.Outcome], started: ContinuousClock.Instant) {
+        passes += 1
+        for outcome in outcomes where outcome.skipped == nil {
+            switch outcome.result {
+            case .success:
+                lastSuccess[outcome.table] = started
+                failing.remove(outcome.table)
+            case .failure(let error) where error is CancellationError:
+                continue
+            case .failure:
+                failing.insert(outcome.table)
+            }
+        }
+    }
+
+    /// Ready once a pass has completed and every table's last pass succeeded and began less than three
+    /// intervals ago (a source that went down fails every pass, so its tables age out); otherwise why not.
+    public func readiness(at now: ContinuousClock.Instant = .now) -> (ready: Bool, reason: String) {
+        guard passes > 0 else { return (false, "no pass has completed yet") }
+        if let table = failing.sorted().first { return (false, "the last pass of table \(table) failed") }
+        let limit = interval * 3
+        if let (table, _) = lastSuccess.sorted(by: { $0.key < $1.key }).first(where: { now - $0.value > limit }) {
+            return (false, "table \(table) has not completed a pass for more than 3 intervals (\(limit))")
+        }
+        return (true, "ready")
+    }
+
+    /// Each table's freshness: how long ago the last pass that succeeded for it began. Everything the
+    /// source had committed by then is in the mirror (on the source's clock, as far as clocks agree on
+    /// how long a second is).
+    public func freshness(at now: ContinuousClock.Instant = .now) -> [String: Duration] {
+        lastSuccess.mapValues { now - $0 }
+    }
+}
