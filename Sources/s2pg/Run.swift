@@ -67,7 +67,7 @@ extension S2PGCommand {
                 var changed = false
                 do {
                     let outcomes = try await replicator.sync()
-                    health.withLock { $0.record(outcomes, started: started) }
+                    health.withLock { $0.record(outcomes, started: started, ended: .now) }
                     // A table stopped by the signal did not fail: its state is committed. One another process
                     // held was skipped, and is tried again next pass.
                     let failed = outcomes.filter {

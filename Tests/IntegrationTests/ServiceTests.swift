@@ -37,6 +37,36 @@ struct ServiceTests {
         return found
     }
 
+    @Test("a table added and one dropped at the source while run runs: the new one is synced, the dropped one's mirror kept, still ready")
+    func tablesComeAndGo() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE leaving (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+            try await fixture.source.execute("INSERT INTO leaving VALUES (1, NOW(6))")
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let port = try SilentListener.closedPort()
+            let run = try S2PGProcess.start(["run", "--interval", "200ms", "--metrics", "127.0.0.1:\(port)", "--config", file.path], environment: environment)
+            defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+            try await Self.eventually("ready") { try await Self.get(port, "/readyz").status == 200 }
+
+            try await fixture.source.execute("CREATE TABLE arriving (id INT NOT NULL PRIMARY KEY, v VARCHAR(10), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+            try await fixture.source.execute("INSERT INTO arriving VALUES (1, 'a', NOW(6)), (2, 'b', NOW(6))")
+            try await fixture.source.execute("DROP TABLE leaving")
+            try await Self.eventually("the new table synced") {
+                try await fixture.mirror("SELECT count(*)::text FROM arriving") == [["2"]]
+            }
+            try await Self.eventually("the dropped table marked missing") { try await fixture.state("leaving").sourceMissingSince != nil }
+            // Three intervals later it is still ready: a table the source dropped is not one that fails.
+            try await Task.sleep(for: .milliseconds(800))
+            let ready = try await Self.get(port, "/readyz")
+            #expect(ready.status == 200, "\(ready.body)")
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM leaving") == [["1"]])
+            kill(run.processIdentifier, SIGTERM)
+            await S2PGProcess.waitForExit(run)
+            #expect(run.terminationStatus == 0)
+        }
+    }
+
     @Test("status: a table is current as of its last successful pass's start on the source's clock; a quiet one is not behind")
     func freshness() async throws {
         try await SyncFixture.with { fixture in

@@ -16,7 +16,7 @@ struct ServiceHealthTests {
         let start = ContinuousClock.now
         var health = ServiceHealth(interval: .seconds(1))
         #expect(health.readiness(at: start).ready == false)
-        health.record([Self.succeeded("a"), Self.succeeded("b")], started: start)
+        health.record([Self.succeeded("a"), Self.succeeded("b")], started: start, ended: start)
         #expect(health.readiness(at: start + .seconds(2)).ready)
         #expect(health.freshness(at: start + .seconds(2)) == ["a": .seconds(2), "b": .seconds(2)])
         // The source went away: no pass succeeds, the tables age out.
@@ -24,11 +24,19 @@ struct ServiceHealthTests {
         #expect(!ready)
         #expect(reason.contains("table a"))
         // A table that fails is unready at once; the others' success does not hide it.
-        health.record([Self.succeeded("a"), .init(table: "b", result: .failure(Refused()))], started: start + .seconds(4))
+        health.record([Self.succeeded("a"), .init(table: "b", result: .failure(Refused()))], started: start + .seconds(4), ended: start + .seconds(4))
         #expect(health.readiness(at: start + .seconds(4)).reason == "the last pass of table b failed")
-        health.record([Self.succeeded("b"), .init(table: "a", result: .failure(CancellationError()))], started: start + .seconds(5))
+        health.record([Self.succeeded("b"), .init(table: "a", result: .failure(CancellationError()))], started: start + .seconds(5), ended: start + .seconds(5))
         #expect(health.readiness(at: start + .seconds(5)).ready)
         #expect(health.freshness(at: start + .seconds(6))["a"] == .seconds(2))
+        // A table dropped at the source is no longer in the passes, nor watched.
+        health.record([Self.succeeded("b")], started: start + .seconds(10), ended: start + .seconds(10))
+        #expect(health.readiness(at: start + .seconds(10)).ready)
+        #expect(health.freshness(at: start + .seconds(10)) == ["b": .zero])
+        // A pass longer than the interval stretches it: a slow pass is not a failing one.
+        health.record([Self.succeeded("b")], started: start + .seconds(20), ended: start + .seconds(25))
+        #expect(health.readiness(at: start + .seconds(34)).ready)
+        #expect(!health.readiness(at: start + .milliseconds(35_001)).ready)
     }
 
     @Test("a reload's progress line every 10 s: rows of the estimate, rows/s, time left")

@@ -2,19 +2,26 @@
 /// table's last successful pass began, and whether its last pass succeeded. Pure state: tested without a
 /// database or a server.
 public struct ServiceHealth: Sendable {
-    /// The period of `run`'s passes: a table is ready while its last pass succeeded and began within three.
+    /// The period of `run`'s passes: a table is ready while its last pass succeeded and began within three
+    /// (of the period, or of the last pass's length when passes take longer than the period).
     public let interval: Duration
     private var lastSuccess: [String: ContinuousClock.Instant] = [:]
     private var failing: Set<String> = []
     private var passes = 0
+    private var lastPass: Duration = .zero
 
     public init(interval: Duration) {
         self.interval = interval
     }
 
-    /// Records a pass that began at `started` (tables another process held count neither way).
-    public mutating func record(_ outcomes: [Replicator.Outcome], started: ContinuousClock.Instant) {
+    /// Records a pass that began at `started` (tables another process held count neither way). A table the
+    /// pass no longer had (dropped at the source, or from the configuration) is no longer watched.
+    public mutating func record(_ outcomes: [Replicator.Outcome], started: ContinuousClock.Instant, ended: ContinuousClock.Instant) {
         passes += 1
+        lastPass = ended - started
+        let tables = Set(outcomes.map(\.table))
+        lastSuccess = lastSuccess.filter { tables.contains($0.key) }
+        failing.formIntersection(tables)
         for outcome in outcomes where outcome.skipped == nil {
             switch outcome.result {
             case .success:
@@ -30,10 +37,11 @@ public struct ServiceHealth: Sendable {
 
     /// Ready once a pass has completed and every table's last pass succeeded and began less than three
     /// intervals ago (a source that went down fails every pass, so its tables age out); otherwise why not.
+    /// Passes that take longer than the interval stretch it: a slow pass is not a failing one.
     public func readiness(at now: ContinuousClock.Instant = .now) -> (ready: Bool, reason: String) {
         guard passes > 0 else { return (false, "no pass has completed yet") }
         if let table = failing.sorted().first { return (false, "the last pass of table \(table) failed") }
-        let limit = interval * 3
+        let limit = max(interval, lastPass) * 3
         if let (table, _) = lastSuccess.sorted(by: { $0.key < $1.key }).first(where: { now - $0.value > limit }) {
             return (false, "table \(table) has not completed a pass for more than 3 intervals (\(limit))")
         }
