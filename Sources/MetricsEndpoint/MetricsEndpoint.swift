@@ -30,14 +30,19 @@ public struct MetricsEndpoint: Sendable {
 
     /// Listens on `address` and serves until the task is cancelled; throws when it cannot listen there.
     public func serve(on address: ListenAddress, logger: Logger) async throws {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: address.host, port: address.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch {
+            throw S2PGError(code: .configuration, message: "cannot serve metrics on \(address): \(error)")
+        }
         logger.info("serving /metrics, /healthz and /readyz on http://\(address)")
         try await withThrowingDiscardingTaskGroup { group in
             try await withTaskCancellationHandler {

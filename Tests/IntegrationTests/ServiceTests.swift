@@ -37,6 +37,18 @@ struct ServiceTests {
         return found
     }
 
+    @Test("a metrics address that cannot be listened on stops run at once, saying which")
+    func metricsPortTaken() async throws {
+        try await SyncFixture.with { fixture in
+            let taken = try SilentListener()
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let run = try await S2PGProcess.run(["run", "--metrics", "127.0.0.1:\(taken.port)", "--config", file.path], environment: environment)
+            #expect(run.status != 0)
+            #expect(run.error.contains("cannot serve metrics on 127.0.0.1:\(taken.port)"), "\(run.error)")
+        }
+    }
+
     @Test("a table added and one dropped at the source while run runs: the new one is synced, the dropped one's mirror kept, still ready")
     func tablesComeAndGo() async throws {
         try await SyncFixture.with { fixture in
