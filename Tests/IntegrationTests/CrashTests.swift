@@ -13,11 +13,17 @@ import Glibc
 struct CrashTests {
     static let rows = 300_000
 
-    /// Polls `condition` every 10 ms for up to 60 s; an error (the state schema not there yet) counts as no.
-    static func waitUntil(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+    /// Polls `condition` every 10 ms for up to `seconds`; an error (the state schema not there yet) counts
+    /// as no. Past the deadline it records which condition (`what`) never held, and throws.
+    static func waitUntil(
+        _ what: String = "the condition", within seconds: Int = 60, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
         while await !((try? condition()) ?? false) {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("not within \(seconds) s: \(what)")
+                throw CancellationError()
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

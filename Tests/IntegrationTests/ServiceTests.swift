@@ -14,18 +14,6 @@ struct ServiceTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    /// Polls `condition` every 50 ms until it holds; fails after `seconds`.
-    static func eventually(_ what: String, within seconds: Int = 20, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while !((try? await condition()) ?? false) {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("not within \(seconds) s: \(what)")
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
     /// The value of the sample `series` (`name{labels}`) in Prometheus text, checking every line's shape.
     static func sample(_ text: String, _ series: String) throws -> Double? {
         var found: Double?
@@ -59,15 +47,15 @@ struct ServiceTests {
             let port = try SilentListener.closedPort()
             let run = try S2PGProcess.start(["run", "--interval", "200ms", "--metrics", "127.0.0.1:\(port)", "--config", file.path], environment: environment)
             defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
-            try await Self.eventually("ready") { try await Self.get(port, "/readyz").status == 200 }
+            try await CrashTests.waitUntil("ready", within: 20) { try await Self.get(port, "/readyz").status == 200 }
 
             try await fixture.source.execute("CREATE TABLE arriving (id INT NOT NULL PRIMARY KEY, v VARCHAR(10), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
             try await fixture.source.execute("INSERT INTO arriving VALUES (1, 'a', NOW(6)), (2, 'b', NOW(6))")
             try await fixture.source.execute("DROP TABLE leaving")
-            try await Self.eventually("the new table synced") {
+            try await CrashTests.waitUntil("the new table synced", within: 20) {
                 try await fixture.mirror("SELECT count(*)::text FROM arriving") == [["2"]]
             }
-            try await Self.eventually("the dropped table marked missing") { try await fixture.state("leaving").sourceMissingSince != nil }
+            try await CrashTests.waitUntil("the dropped table marked missing", within: 20) { try await fixture.state("leaving").sourceMissingSince != nil }
             // Three intervals later it is still ready: a table the source dropped is not one that fails.
             try await Task.sleep(for: .milliseconds(800))
             let ready = try await Self.get(port, "/readyz")
@@ -127,7 +115,7 @@ struct ServiceTests {
                  "--config", file.path], environment: environment, log: log)
             defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
 
-            try await Self.eventually("ready") { try await Self.get(port, "/readyz").status == 200 }
+            try await CrashTests.waitUntil("ready", within: 20) { try await Self.get(port, "/readyz").status == 200 }
             #expect(try await Self.get(port, "/healthz").status == 200)
             #expect(try await Self.get(port, "/nothing").status == 404)
             let first = try await Self.get(port, "/metrics")
@@ -135,16 +123,16 @@ struct ServiceTests {
             #expect(try Self.sample(first.body, #"s2pg_rows_applied_total{table="ticks"}"#) == 3)
             #expect(try Self.sample(first.body, #"s2pg_table_freshness_seconds{table="ticks"}"#) ?? -1 >= 0)
             try await fixture.source.execute("INSERT INTO ticks VALUES (4, 4, NOW(6)), (5, 5, NOW(6))")
-            try await Self.eventually("the new rows counted") {
+            try await CrashTests.waitUntil("the new rows counted", within: 20) {
                 try Self.sample(try await Self.get(port, "/metrics").body, #"s2pg_rows_applied_total{table="ticks"}"#) == 5
             }
 
             // The source refuses s2pg: every pass fails, and after 3 intervals it is no longer ready.
             try await fixture.source.execute("ALTER USER \(MariaDBIdentifier.literal(user.utf8))@'%' ACCOUNT LOCK")
-            try await Self.eventually("unready") { try await Self.get(port, "/readyz").status == 503 }
+            try await CrashTests.waitUntil("unready", within: 20) { try await Self.get(port, "/readyz").status == 503 }
             #expect(try await Self.get(port, "/healthz").status == 200)
             try await fixture.source.execute("ALTER USER \(MariaDBIdentifier.literal(user.utf8))@'%' ACCOUNT UNLOCK")
-            try await Self.eventually("ready again") { try await Self.get(port, "/readyz").status == 200 }
+            try await CrashTests.waitUntil("ready again", within: 20) { try await Self.get(port, "/readyz").status == 200 }
 
             kill(run.processIdentifier, SIGTERM)
             await S2PGProcess.waitForExit(run)

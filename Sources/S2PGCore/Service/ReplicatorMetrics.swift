@@ -35,13 +35,7 @@ public enum ReplicatorMetrics {
     /// Each table's freshness (`ServiceHealth.freshness`), set just before the metrics are read.
     public static func recordFreshness(_ freshness: [String: Duration]) {
         for (table, age) in freshness {
-            Gauge(label: "s2pg_table_freshness_seconds", dimensions: [("table", table)]).record(age.seconds)
+            Gauge(label: "s2pg_table_freshness_seconds", dimensions: [("table", table)]).record(age / .seconds(1))
         }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -27,7 +27,7 @@ public struct StatusReport: Sendable, Codable {
             // Without the source's clock the lag is unknown, not an error: the state itself is in the target.
             do {
                 let source = try await MariaDBConnection.connect(configuration.source.connection)
-                now = try await source.run { try $0.query("SELECT UTC_TIMESTAMP(6)").strings.first?[0] ?? nil }.flatMap(SourceTimestamp.init)
+                now = try await SourceClock.utc(on: source)
             } catch {
                 sourceError = "\(error)"
             }

@@ -27,7 +27,7 @@ struct ReloadProgress {
         ReplicatorMetrics.recordReload(of: table, rows: done, estimated: estimated)
         guard now - lastLine >= Self.every else { return nil }
         lastLine = now
-        let rate = Double(copied) / max((now - started).seconds, 0.001)
+        let rate = Double(copied) / max((now - started) / .seconds(1), 0.001)
         var line = "reloading: \(done) rows copied"
         // The estimate is a guess (InnoDB samples): a reload can pass it.
         if estimated > done { line += " of about \(estimated) (\(done * 100 / estimated)%)" }

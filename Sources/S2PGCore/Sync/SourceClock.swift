@@ -18,6 +18,15 @@ public enum SourceClock {
             }
             return value
         }
+        return try timestamp(text)
+    }
+
+    /// The source's clock in UTC, whatever its zones: what a mirror is current as of.
+    public static func utc(on connection: MariaDBConnection) async throws -> SourceTimestamp {
+        try timestamp(try await connection.run { try $0.query("SELECT UTC_TIMESTAMP(6)").strings.first?.first ?? nil })
+    }
+
+    private static func timestamp(_ text: String?) throws -> SourceTimestamp {
         guard let text, let now = SourceTimestamp(text) else {
             throw S2PGError(code: .source, message: "the source's clock returned \(text ?? "NULL"), not a date and time")
         }

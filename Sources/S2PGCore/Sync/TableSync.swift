@@ -32,7 +32,7 @@ public struct TableSync: Sendable {
     public func run(source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
         let started = ContinuousClock.now
         // What the mirror is current as of once this pass succeeds.
-        let asOf = try await source.run { try $0.query("SELECT UTC_TIMESTAMP(6)").strings.first?[0] ?? nil }
+        let asOf = try await SourceClock.utc(on: source)
         // Each batch commits together with its checkpoint, so an asynchronous commit is safe: a target that
         // crashes loses only whole recent batches, checkpoint included, and the next sync reads them again.
         // It saves a WAL flush per batch.
@@ -69,7 +69,7 @@ public struct TableSync: Sendable {
             if let reason = state.refillReason { logger.info("reloading: \(reason)") }
             result = try await reload(state, source: source, target: target)
         }
-        if let asOf { try await target.run { try store.recordCurrent(of: plan.sourceName, asOf: asOf, on: $0) } }
+        try await target.run { try store.recordCurrent(of: plan.sourceName, asOf: asOf.description, on: $0) }
         result.seconds = (ContinuousClock.now - started) / .seconds(1)
         return result
     }
