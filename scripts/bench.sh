@@ -9,7 +9,9 @@
 # while `s2pg run --interval 200ms` keeps its mirror, against a hand-written keeper (a shell loop of
 # mariadb | psql upserts from the mirror's newest updated_at, every 200 ms): the mirror's staleness (the
 # source's clock minus the newest change visible in the mirror) sampled every 20 ms, p50 and p99.
-#   S2PG_BENCH=table, S2PG_BENCH=large, S2PG_BENCH=deletes or S2PG_BENCH=freshness runs only that part.
+# Then many tables (S2PG_BENCH=tables): 1,000 tables of 100 rows synced, then `s2pg run --interval 200ms`
+# passes over them with nothing changed and with 10 tables changed, against one UNION ALL probe of them all.
+#   S2PG_BENCH=table, large, deletes, freshness or tables runs only that part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -435,4 +437,102 @@ echo "the newest written_at the mirror shows; the writer updates its rows every 
 echo "committed alone, so this is how far behind the mirror is, whatever the keeper. After each s2pg run,"
 echo "once the writer and s2pg stopped, verify said:"
 for rate in 2000 10000; do echo "  $rate rows/s: ${EXACT[$rate]}"; done
+fi
+
+if [ "$PART" = all ] || [ "$PART" = tables ]; then
+# Many small tables: the first sync of them, then `s2pg run --interval 200ms` over them, its passes timed by
+# its own "pass done" log lines: quiet passes, and passes with 10 tables changed (one transaction a second
+# updating a row in each of 10 random tables). The reference is the least any keeper must do each pass: one
+# round trip asking every table for its newest updated_at (the mariadb client, a UNION ALL of MAX()es).
+echo "== many tables" >&2
+TABLES=${S2PG_BENCH_TABLES:-1000}
+MANY_SECONDS=${S2PG_BENCH_MANY_SECONDS:-15}
+names() { awk -v n="$TABLES" 'BEGIN { for (i = 1; i <= n; i++) printf "t%04d\n", i }'; }
+source_sql -e "DROP DATABASE IF EXISTS s2pg_bench_many" -e "CREATE DATABASE s2pg_bench_many"
+names | awk '{ printf "CREATE TABLE %s (id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(10,2), updated_at DATETIME(6) NOT NULL, KEY (updated_at));\n", $1
+  printf "INSERT INTO %s SELECT seq, CONCAT(\"row \", seq), seq * 1.5, NOW(6) - INTERVAL seq MINUTE FROM seq_1_to_100;\n", $1 }' |
+  source_sql s2pg_bench_many
+cat >"$work/many.json" <<JSON
+{"source": {"host": "$S2PG_MARIADB_HOST", "port": $S2PG_MARIADB_PORT, "user": "$S2PG_MARIADB_USER", "database": "s2pg_bench_many", "tls": "disabled"},
+ "target": {"host": "$S2PG_POSTGRES_HOST", "port": $S2PG_POSTGRES_PORT, "user": "$S2PG_POSTGRES_USER", "database": "$S2PG_POSTGRES_DATABASE",
+            "sslmode": "disable", "schema": "s2pg_bench_many", "state_schema": "s2pg_bench_many_state"}}
+JSON
+target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench_many CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_many_state CASCADE" \
+  -c "DROP SCHEMA IF EXISTS s2pg_bench_many_raw CASCADE" 2>/dev/null
+start=$(date +%s.%N)
+"$S2PG" sync --config "$work/many.json" >/dev/null 2>&1
+many_first=$(calc "$(date +%s.%N) - $start")
+# The first sync's reference: each table created and copied by mariadb | psql COPY, one after another.
+start=$(date +%s.%N)
+target_sql -c "CREATE SCHEMA s2pg_bench_many_raw"
+names | awk '{ printf "CREATE TABLE s2pg_bench_many_raw.%s (id integer PRIMARY KEY, name varchar(40) NOT NULL, amount numeric(10,2), updated_at timestamp(6) NOT NULL);\n", $1 }' | target_sql
+for table in $(names); do
+  source_sql --batch --quick -N s2pg_bench_many -e "SELECT id, name, amount, updated_at FROM $table" |
+    target_sql -c "COPY s2pg_bench_many_raw.$table FROM STDIN WITH (FORMAT text, NULL 'NULL')"
+done
+raw_first=$(calc "$(date +%s.%N) - $start")
+# The pass reference, timed $RUNS times.
+names | awk 'NR > 1 { printf " UNION ALL " } { printf "SELECT %d, MAX(updated_at) FROM %s", NR, $1 } END { print "" }' >"$work/probe.sql"
+raw_probe=()
+for run in $(seq 1 "$RUNS"); do
+  start=$(date +%s.%N)
+  source_sql --batch -N s2pg_bench_many <"$work/probe.sql" >/dev/null
+  raw_probe+=("$(calc "$(date +%s.%N) - $start")")
+done
+"$S2PG" run --interval 200ms --log-level debug --log-format json --config "$work/many.json" >/dev/null 2>"$work/many.log" &
+run_pid=$!
+sleep "$MANY_SECONDS"
+end=$(( $(date +%s) + MANY_SECONDS ))
+while [ "$(date +%s)" -lt "$end" ]; do
+  # One transaction: a pass sees all 10 or none (unless it falls between the probe's statements).
+  { echo "BEGIN;"
+    shuf -i 1-"$TABLES" -n 10 | awk '{ printf "UPDATE t%04d SET amount = amount + 1, updated_at = NOW(6) WHERE id = 1 + FLOOR(RAND() * 100);\n", $1 }'
+    echo "COMMIT;"; } | source_sql s2pg_bench_many
+  sleep 1
+done
+kill -TERM "$run_pid"
+wait "$run_pid" || true
+# The seconds of the "pass done" lines of passes that failed no table, matching a filter over s (seconds), n
+# (tables) and q (tables probed and found quiet). The first pass after start gives every table a whole pass
+# (nothing is known yet): it is reported apart.
+passes() { # filter
+  python3 -c '
+import json, sys
+rows = []
+for line in open(sys.argv[1]):
+    event = json.loads(line)
+    if event.get("message") == "pass done" and event.get("failed") == "[]":
+        rows.append((float(event["seconds"]), int(event["tables"]), int(event["probed_quiet"])))
+for index, (s, n, q) in enumerate(rows):
+    if index > 0 and eval(sys.argv[2]): print(s)
+' "$work/many.log" "$1"
+}
+first_pass=$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    event = json.loads(line)
+    if event.get("message") == "pass done": print(event["seconds"]); break
+' "$work/many.log")
+quiet=$(passes "q == n" | median)
+quiet_max=$(passes "q == n" | sort -g | tail -1)
+quiet_count=$(passes "q == n" | wc -l)
+changed=$(passes "n - q == 10" | median)
+changed_max=$(passes "n - q == 10" | sort -g | tail -1)
+changed_count=$(passes "n - q == 10" | wc -l)
+echo
+echo "s2pg over many tables, $(date -u +%Y-%m-%d), $TABLES tables of 100 rows, $(nproc) cores"
+echo
+echo "| what                                              | s2pg s | reference s | goal s | met |"
+echo "|---------------------------------------------------|--------|-------------|--------|-----|"
+printf '| %-49s | %6.2f | %11.2f | %6s | %-3s |\n' "first sync of every table (raw: mariadb | psql each)" "$many_first" "$raw_first" "-" "-"
+printf '| %-49s | %6.2f | %11s | %6s | %-3s |\n' "run's first pass (every table checked in full)" "$first_pass" "-" "-" "-"
+probe_median=$(printf '%s\n' "${raw_probe[@]}" | median)
+met() { awk -v v="$1" -v g="$2" 'BEGIN { print (v != "" && v <= g) ? "yes" : "NO" }'; }
+printf '| %-49s | %6.3f | %11.3f | %6s | %-3s |\n' "pass, nothing changed (median of $quiet_count)" "${quiet:-0}" "$probe_median" 0.3 "$(met "$quiet" 0.3)"
+printf '| %-49s | %6.3f | %11s | %6s | %-3s |\n' "  slowest of those" "${quiet_max:-0}" "-" "-" "-"
+printf '| %-49s | %6.3f | %11.3f | %6s | %-3s |\n' "pass, 10 tables changed (median of $changed_count)" "${changed:-0}" "$probe_median" 0.4 "$(met "$changed" 0.4)"
+printf '| %-49s | %6.3f | %11s | %6s | %-3s |\n' "  slowest of those" "${changed_max:-0}" "-" "-" "-"
+echo
+echo "A pass's seconds are s2pg's own (its \"pass done\" log line); the reference is the mariadb client asking"
+echo "all $TABLES tables for their newest updated_at in one statement, start to exit, median of $RUNS."
 fi

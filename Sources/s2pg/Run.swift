@@ -32,7 +32,7 @@ extension S2PGCommand {
                     if let (address, endpoint) = endpoint {
                         group.addTask { try await endpoint.serve(on: address, logger: logger) }
                     }
-                    group.addTask { try await Self.passes(replicator, every: period, health: health) }
+                    group.addTask { try await Self.passes(LiveReplicator(replicator), every: period, health: health) }
                     // Either ends only by an error or the signal: then both stop.
                     defer { group.cancelAll() }
                     try await group.next()
@@ -60,13 +60,13 @@ extension S2PGCommand {
 
         /// Pass after pass, one every `period` (at once after a pass that found changes), until cancelled or
         /// stopped by a configuration the source contradicts.
-        static func passes(_ replicator: Replicator, every period: Duration, health: Locked<ServiceHealth>) async throws {
-            let logger = replicator.logger
+        static func passes(_ live: LiveReplicator, every period: Duration, health: Locked<ServiceHealth>) async throws {
+            let logger = live.replicator.logger
             while !Task.isCancelled {
                 let started = ContinuousClock.now
                 var changed = false
                 do {
-                    let outcomes = try await replicator.sync()
+                    let outcomes = try await live.pass()
                     health.withLock { $0.record(outcomes, started: started, ended: .now) }
                     // A table stopped by the signal did not fail: its state is committed. One another process
                     // held was skipped, and is tried again next pass.
@@ -78,7 +78,11 @@ extension S2PGCommand {
                     // A quiet pass is news only at debug: at a sub-second interval there are many.
                     logger.log(
                         level: changed || !failed.isEmpty || !skipped.isEmpty ? .info : .debug, "pass done",
-                        metadata: ["tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)"])
+                        metadata: [
+                            "tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)",
+                            "probed_quiet": "\(outcomes.count { (try? $0.result.get())?.probed ?? false })",
+                            "seconds": "\(Replicator.format((ContinuousClock.now - started) / .seconds(1)))",
+                        ])
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch let error as S2PGError where error.code == .configuration {

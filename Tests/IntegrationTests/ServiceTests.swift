@@ -127,8 +127,13 @@ struct ServiceTests {
                 try Self.sample(try await Self.get(port, "/metrics").body, #"s2pg_rows_applied_total{table="ticks"}"#) == 5
             }
 
-            // The source refuses s2pg: every pass fails, and after 3 intervals it is no longer ready.
+            // The source refuses s2pg: its sessions are ended (run keeps its connections between passes) and
+            // new ones refused, every pass fails, and after 3 intervals it is no longer ready.
             try await fixture.source.execute("ALTER USER \(MariaDBIdentifier.literal(user.utf8))@'%' ACCOUNT LOCK")
+            for session in try await fixture.source.query(
+                "SELECT id FROM information_schema.processlist WHERE user = \(MariaDBIdentifier.literal(user.utf8))").strings {
+                _ = try? await fixture.source.execute("KILL CONNECTION \(Int(session[0]!)!)")
+            }
             try await CrashTests.waitUntil("unready", within: 20) { try await Self.get(port, "/readyz").status == 503 }
             #expect(try await Self.get(port, "/healthz").status == 200)
             try await fixture.source.execute("ALTER USER \(MariaDBIdentifier.literal(user.utf8))@'%' ACCOUNT UNLOCK")

@@ -182,6 +182,37 @@ struct SyncTests {
         }
     }
 
+    @Test("a row written in the second a reload of a DATETIME (whole seconds) table began arrives: the cursor is cut to the column's precision")
+    func reloadCursorPrecision() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletes: .off)) { fixture in
+            try await fixture.source.execute("CREATE TABLE items (id INT NOT NULL PRIMARY KEY, updated_at DATETIME NOT NULL)")
+            try await fixture.source.execute("INSERT INTO items VALUES (1, NOW() - INTERVAL 1 MINUTE)")
+            #expect(try await fixture.sync()["items"]?.kind == .reload)
+            // Written at the reload's cursor: a clock read with a fraction (13.4 s) is stored cut to the
+            // second (13 s), below it, as a row written by NOW() later in that second is.
+            let cursor = try await fixture.state("items").cursorUpdatedAt!
+            try await fixture.source.execute("INSERT INTO items VALUES (2, '\(cursor)')")
+            try await fixture.sync()
+            #expect(try await fixture.verify("items").isEqual)
+        }
+    }
+
+    @Test("a mirror table dropped behind s2pg's back is created again and filled whole, not continued from the cursor")
+    func droppedMirror() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletes: .off)) { fixture in
+            try await fixture.source.execute("CREATE TABLE items (id INT NOT NULL PRIMARY KEY, name VARCHAR(20), updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO items SELECT seq, CONCAT('item ', seq), NOW(6) - INTERVAL 1 MINUTE FROM seq_1_to_20")
+            try await fixture.sync()
+            _ = try await fixture.mirror("DROP TABLE items")
+            try await fixture.source.execute("INSERT INTO items VALUES (21, 'new', NOW(6))")
+            let result = try #require(try await fixture.sync()["items"])
+            #expect(result.kind == .reload)
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM items") == [["21"]])
+            #expect(try await fixture.verify("items").isEqual)
+            #expect(try await fixture.state("items").refillReason == nil)
+        }
+    }
+
     @Test("zero dates, NUL bytes and a 2 MiB value: policies applied and counted, the rest kept")
     func valuePolicies() async throws {
         try await SyncFixture.with { fixture in

@@ -31,6 +31,16 @@ struct SourceTimestampTests {
         #expect(SourceTimestamp(text) == nil)
     }
 
+    @Test(
+        "cut to a column's precision, as the column stores it",
+        arguments: [
+            (0, "2025-10-01 06:30:59.000000"), (1, "2025-10-01 06:30:59.900000"), (3, "2025-10-01 06:30:59.987000"),
+            (6, "2025-10-01 06:30:59.987654"),
+        ])
+    func truncated(_ digits: Int, _ expected: String) throws {
+        #expect(try #require(SourceTimestamp("2025-10-01 06:30:59.987654")).truncated(toDigits: digits).description == expected)
+    }
+
     @Test("order follows time, microseconds included")
     func ordering() throws {
         let earlier = try #require(SourceTimestamp("2025-10-01 00:00:00.000001"))

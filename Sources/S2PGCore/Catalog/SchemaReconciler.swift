@@ -35,13 +35,16 @@ public struct SchemaReconciler: Sendable {
                 .filter { !$0.hasPrefix(TablePlan.metadataPrefix) }
             // A new column must be filled for rows that did not change since: the next sync re-reads them all.
             let refill = existing != nil && !added.isEmpty ? "columns added: \(added.joined(separator: ", "))" : nil
+            // A mirror dropped behind s2pg's back is created again empty: a table with state (a cursor past
+            // the rows it held) must then be read again whole, not go on from its cursor.
+            let recreated = existing == nil ? "the mirror table was missing" : nil
             try connection.execute(
                 """
                 INSERT INTO \(PostgresIdentifier.qualified(stateSchema, "table_state")) (source_table, target_table, mode, refill_reason)
                 VALUES ($1, $2, $3, $4)
                 ON CONFLICT (source_table) DO UPDATE SET target_table = EXCLUDED.target_table, mode = EXCLUDED.mode,
-                    refill_reason = COALESCE(EXCLUDED.refill_reason, table_state.refill_reason)
-                """, [plan.sourceName, plan.targetName, plan.mode.rawValue, refill])
+                    refill_reason = COALESCE(EXCLUDED.refill_reason, table_state.refill_reason, $5)
+                """, [plan.sourceName, plan.targetName, plan.mode.rawValue, refill, recreated])
             try connection.execute(
                 """
                 INSERT INTO \(PostgresIdentifier.qualified(stateSchema, "column_map")) (source_table, source_column, target_column)

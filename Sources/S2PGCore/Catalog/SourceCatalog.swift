@@ -43,6 +43,20 @@ public struct SourceCatalog: Sendable {
         }
     }
 
+    /// One row that changes when what `load` reads of tables, columns and keys changes: counts and checksums
+    /// of the same catalog rows, in one round trip of a few milliseconds where `load` takes tens (measured on
+    /// MariaDB, 1,000 tables: 10 ms). `s2pg run` reads it every pass and reads the catalog again when it
+    /// moves. SingleStore has `CRC32` (as CRC-32C) and `BIT_XOR` too; only equality with itself matters.
+    static let fingerprintSQL = """
+        SELECT (SELECT CONCAT(COUNT(*), ':', SUM(CRC32(CONCAT_WS(',', TABLE_NAME, TABLE_TYPE))))
+                FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE()),
+               (SELECT CONCAT(COUNT(*), ':', SUM(CRC32(CONCAT_WS(',', TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE,
+                    IS_NULLABLE, CHARACTER_SET_NAME))), ':', BIT_XOR(CRC32(CONCAT_WS(',', TABLE_NAME, COLUMN_NAME, COLUMN_TYPE))))
+                FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = DATABASE()),
+               (SELECT CONCAT(COUNT(*), ':', SUM(CRC32(CONCAT_WS(',', TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE))))
+                FROM INFORMATION_SCHEMA.STATISTICS WHERE TABLE_SCHEMA = DATABASE())
+        """
+
     /// Reads the catalog of the connection's database (`DATABASE()`): the dialect and the session's zone,
     /// then three queries, whatever the number of tables (on SingleStore, also the definition of each table
     /// with a unique key besides its primary key, for `UNENFORCED`).

@@ -26,6 +26,16 @@ public struct TargetTableShape: Sendable, Hashable {
         try await connection.run { try read(schema: schema, table: table, on: $0) }
     }
 
+    /// The tables (ordinary or partitioned) in `schema`, by name: one query for many mirrors.
+    static func tables(in schema: String, on connection: isolated PostgresConnection) throws -> Set<String> {
+        Set(try connection.execute(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+            """, [schema]
+        ).rows.map { $0[0]! })
+    }
+
     /// `load`, on the connection's own queue, inside a caller's transaction.
     static func read(schema: String, table: String, on connection: isolated PostgresConnection) throws -> TargetTableShape? {
         let columns = try connection.execute(

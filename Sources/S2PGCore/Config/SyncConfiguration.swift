@@ -23,6 +23,9 @@ public struct SyncConfiguration: Sendable {
     public var deletesIntervalSeconds: Int
     /// A pass that would delete more than this share of a mirror's rows deletes nothing and fails the table.
     public var maxDeleteFraction: Double
+    /// How long `s2pg run` trusts the catalog it read and the mirrors it found in shape before it reads and
+    /// checks them again (sooner after a table fails); 0 is every pass.
+    public var catalogRefreshSeconds: Int
 
     public enum DeleteMode: String, Sendable, CaseIterable {
         /// The row is deleted from the mirror: the mirror equals the source.
@@ -39,7 +42,7 @@ public struct SyncConfiguration: Sendable {
         windowHours: Int = 6, batchRows: Int = 10_000, lookbackSeconds: Int = 0,
         tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2,
         keys: [String: [String]] = [:], tinyint1AsBoolean: Bool = false, deletes: DeleteMode = .hard,
-        deletesIntervalSeconds: Int = 300, maxDeleteFraction: Double = 0.5
+        deletesIntervalSeconds: Int = 300, maxDeleteFraction: Double = 0.5, catalogRefreshSeconds: Int = 300
     ) {
         self.updatedAtColumn = updatedAtColumn
         self.initialSyncStart = initialSyncStart
@@ -54,6 +57,7 @@ public struct SyncConfiguration: Sendable {
         self.deletes = deletes
         self.deletesIntervalSeconds = deletesIntervalSeconds
         self.maxDeleteFraction = maxDeleteFraction
+        self.catalogRefreshSeconds = catalogRefreshSeconds
     }
 
     init(reading object: ConfigurationObject?) throws(ConfigurationError) {
@@ -92,6 +96,12 @@ public struct SyncConfiguration: Sendable {
             deletesIntervalSeconds = seconds
         }
         maxDeleteFraction = try object.fraction("max_delete_fraction") ?? maxDeleteFraction
+        if let refresh = try object.string("catalog_refresh") {
+            guard let seconds = DurationText.seconds(refresh, minimum: 0) else {
+                throw object.error("catalog_refresh", "expected a duration such as \"0s\", \"90s\", \"5m\" or \"1h\", got \"\(refresh)\"")
+            }
+            catalogRefreshSeconds = seconds
+        }
         try object.rejectUnknownKeys()
     }
 }

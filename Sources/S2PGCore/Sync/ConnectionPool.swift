@@ -1,8 +1,13 @@
 /// Idle connections handed from one table's sync to the next, so that a pass opens no more connections than
-/// it runs tables at once: each opening costs an authentication round trip (SCRAM's notably).
+/// it runs tables at once: each opening costs an authentication round trip (SCRAM's notably). `s2pg run`
+/// keeps one pool across passes.
 actor ConnectionPool<Connection: Sendable> {
-    private var idle: [Connection] = []
+    private var idle: [(connection: Connection, since: ContinuousClock.Instant)] = []
     private let open: @Sendable () async throws -> Connection
+
+    /// A connection idle longer is closed rather than reused: servers and proxies end idle sessions (MariaDB's
+    /// `wait_timeout`, a load balancer's idle timeout), and a table should not fail for it.
+    static var maximumIdle: Duration { .seconds(30) }
 
     init(open: @escaping @Sendable () async throws -> Connection) {
         self.open = open
@@ -10,12 +15,14 @@ actor ConnectionPool<Connection: Sendable> {
 
     /// An idle connection, or a new one.
     func take() async throws -> Connection {
-        if let connection = idle.popLast() { return connection }
+        let now = ContinuousClock.now
+        idle.removeAll { now - $0.since > Self.maximumIdle }
+        if let kept = idle.popLast() { return kept.connection }
         return try await open()
     }
 
     /// Returns a connection after a success; one that failed is dropped instead (it may be mid-transaction).
     func giveBack(_ connection: Connection) {
-        idle.append(connection)
+        idle.append((connection, .now))
     }
 }

@@ -38,14 +38,31 @@ public struct Replicator: Sendable {
     public func sync(
         only: [String] = [], reload: Bool = false, wait: Duration? = nil, allowMassDelete: Bool = false, repair: Bool = false
     ) async throws -> [Outcome] {
-        let configuration = configuration
-        let sources = ConnectionPool { try await MariaDBConnection.connect(configuration.source.connection) }
-        let targets = ConnectionPool { try await PostgresConnection.connect(configuration.target.connection) }
-        let source = try await sources.take()
+        let pools = Pools(configuration)
+        let plans = try await prepare(pools, only: only)
+        return try await sync(plans, reload: reload, wait: wait, allowMassDelete: allowMassDelete, repair: repair, pools: pools)
+    }
+
+    /// Connections kept between tables (and, in `s2pg run`, between passes).
+    struct Pools: Sendable {
+        let sources: ConnectionPool<MariaDBConnection>
+        let targets: ConnectionPool<PostgresConnection>
+
+        init(_ configuration: Configuration) {
+            sources = ConnectionPool { try await MariaDBConnection.connect(configuration.source.connection) }
+            targets = ConnectionPool { try await PostgresConnection.connect(configuration.target.connection) }
+        }
+    }
+
+    /// Discovers the selected tables (of them, `only`'s when given), migrates the state schema and records
+    /// which tables with state the source no longer has: what comes before syncing, in that order, so that a
+    /// bad selection writes nothing. Returns the plans to sync.
+    func prepare(_ pools: Pools, only: [String] = []) async throws -> [TablePlan] {
+        let source = try await pools.sources.take()
         let discovered = try await Discovery.discover(configuration, source: source, logger: logger)
+        await pools.sources.giveBack(source)
         let plans = try Self.select(only, from: discovered.plans, configuration)
-        await sources.giveBack(source)
-        let target = try await targets.take()
+        let target = try await pools.targets.take()
         try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: logger)
         let store = StateStore(schema: configuration.target.stateSchema)
         for (table, since) in try await store.recordMissing(present: discovered.sourceTables, on: target) {
@@ -53,7 +70,15 @@ public struct Replicator: Sendable {
                 "source table \(table) is missing since \(since) (dropped or renamed): its mirror is kept as it was and no longer synced",
                 metadata: ["table.name": "\(table)"])
         }
-        await targets.giveBack(target)
+        await pools.targets.giveBack(target)
+        return plans
+    }
+
+    /// Syncs `plans`, `sync.parallel_tables` at a time (see `sync(only:)`).
+    func sync(
+        _ plans: [TablePlan], reload: Bool = false, wait: Duration? = nil, allowMassDelete: Bool = false, repair: Bool = false,
+        pools: Pools
+    ) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
         var pending = plans.makeIterator()
         try await withThrowingTaskGroup(of: Outcome.self) { group in
@@ -61,8 +86,8 @@ public struct Replicator: Sendable {
                 guard let plan = pending.next() else { return }
                 group.addTask {
                     await self.sync(
-                        plan, reload: reload, wait: wait, allowMassDelete: allowMassDelete, repair: repair, sources: sources,
-                        targets: targets)
+                        plan, reload: reload, wait: wait, allowMassDelete: allowMassDelete, repair: repair, sources: pools.sources,
+                        targets: pools.targets)
                 }
             }
             for _ in 0..<configuration.sync.parallelTables { startNext() }

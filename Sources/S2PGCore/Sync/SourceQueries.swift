@@ -95,6 +95,25 @@ public struct SourceQueries: Sendable {
             + "ORDER BY \(([cursor] + keyColumns).joined(separator: ", ")) LIMIT \(limit)"
     }
 
+    /// Whether the table has a row after `position` (at any `updated_at`): one row holding `tag` if it has,
+    /// none if not. Two `UNION ALL` arms that the source answers from the cursor's index without reading
+    /// rows (MariaDB: "Select tables optimized away"): the newest `updated_at` past the position's, and the
+    /// rows tied with it at a greater key. Many tables' probes go in one statement (`ChangeProbe`).
+    public func changeProbe(after position: ScanPosition, tag: Int) throws -> String {
+        let cursor = MariaDBIdentifier.quote(plan.cursor!.column)
+        let head = "SELECT \(tag) FROM \(table)"
+        switch position {
+        case .from(let start):
+            return "\(head) HAVING MAX(\(cursor)) >= \(literal(start))"
+        case .after(let start):
+            return "\(head) HAVING MAX(\(cursor)) > \(literal(start))"
+        case .afterRow(let updatedAt, let key):
+            let at = try literal(updatedAt, for: plan.cursor!.column)
+            return "\(head) HAVING MAX(\(cursor)) > \(at) UNION ALL "
+                + "\(head) WHERE \(cursor) = \(at) AND (\(try keyAfter(key))) HAVING COUNT(*) > 0"
+        }
+    }
+
     /// The first change after `start` and no later than `end`: skips an empty stretch in one query.
     public func nextChange(after start: SourceTimestamp, through end: SourceTimestamp) -> String {
         let cursor = MariaDBIdentifier.quote(plan.cursor!.column)

@@ -46,6 +46,14 @@ public struct SourceTimestamp: Hashable, Comparable, Sendable, CustomStringConve
         return copy
     }
 
+    /// This instant cut to `digits` fractional digits (0 to 6), as a column of that precision stores it.
+    public func truncated(toDigits digits: Int) -> SourceTimestamp {
+        var copy = self
+        let unit = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1][min(max(digits, 0), 6)]
+        copy.microsecond -= microsecond % unit
+        return copy
+    }
+
     /// Days since 1970-01-01 (Howard Hinnant's algorithm).
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

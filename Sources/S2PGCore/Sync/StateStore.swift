@@ -33,12 +33,35 @@ public struct StateStore: Sendable {
             "UPDATE \(table) SET current_as_of = ($2 || '+00')::timestamptz WHERE source_table = $1", [sourceTable, asOf])
     }
 
+    private static func keysDue(seconds parameter: String) -> String {
+        "keys_compared_at IS NULL OR keys_compared_at <= now() - make_interval(secs => \(parameter))"
+    }
+
     /// Whether the table's keys were last compared longer than `seconds` ago (or never).
     func keysDue(of sourceTable: String, every seconds: Int, on connection: isolated PostgresConnection) throws -> Bool {
         try connection.execute(
-            "SELECT keys_compared_at IS NULL OR keys_compared_at <= now() - make_interval(secs => $2) FROM \(table) WHERE source_table = $1",
-            [sourceTable, String(seconds)]
+            "SELECT \(Self.keysDue(seconds: "$2")) FROM \(table) WHERE source_table = $1", [sourceTable, String(seconds)]
         ).rows.first?[0] != "f"
+    }
+
+    /// Every table's state in one query, each with whether its keys are due a comparison (see `keysDue`).
+    func states(keysEvery seconds: Int, on connection: isolated PostgresConnection) throws -> [String: (state: TableState, keysDue: Bool)] {
+        let rows = try connection.execute("SELECT \(TableState.columns), \(Self.keysDue(seconds: "$1")) FROM \(table)", [String(seconds)]).rows
+        return Dictionary(rows.map { ($0[0]!, (TableState(row: $0), $0.last! != "f")) }) { first, _ in first }
+    }
+
+    /// Records a pass of `tables` that found nothing past their cursors on a source whose UTC clock read
+    /// `asOf` before it looked: each mirror is current as of then (never earlier than it already was: another
+    /// process may have recorded a later pass). A table whose state changed since it was read (a reload was
+    /// asked for, another process failed on it) is left as it is. Returns the tables recorded.
+    func recordQuiet(_ tables: [String], asOf: String, on connection: isolated PostgresConnection) throws -> [String] {
+        try connection.execute(
+            """
+            UPDATE \(table) SET current_as_of = GREATEST(current_as_of, ($2 || '+00')::timestamptz), last_run_at = now(),
+                last_success_at = now()
+            WHERE source_table = ANY ($1::text[]) AND refill_reason IS NULL AND full_load_table IS NULL AND last_error IS NULL
+            RETURNING source_table
+            """, [PostgresArray.literal(tables), asOf]).rows.map { $0[0]! }
     }
 
     /// Every table's state; none before the state schema was first created.

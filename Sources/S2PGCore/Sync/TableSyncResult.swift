@@ -21,6 +21,9 @@ public struct TableSyncResult: Sendable {
     /// Whether the pass found the source changed: rows past the cursor, rows repaired or deleted, a reload
     /// (rows read again by `sync.lookback_seconds` are not changes).
     public var foundChanges = false
+    /// Found with nothing past its cursor by `s2pg run`'s change probe (`LiveReplicator`), and not otherwise
+    /// touched.
+    public var probed = false
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
 }

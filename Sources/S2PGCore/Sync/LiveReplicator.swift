@@ -1,0 +1,127 @@
+import Logging
+import MariaDBClient
+import PostgresClient
+
+/// `s2pg run`'s passes. A pass is `Replicator`'s, less what the previous passes already know: the catalog
+/// (read again when its fingerprint moves, every `sync.catalog_refresh`, and after a table fails), the
+/// connections (kept while in use), and which tables were synced under their current plan, whose mirrors
+/// are then in shape. Those incremental tables are first asked together, in a statement or two
+/// (`ChangeProbe`), whether they have rows past their cursors; the ones that have none are recorded current
+/// in one statement and not otherwise touched. Every other table gets a whole pass of its own.
+public actor LiveReplicator {
+    public nonisolated let replicator: Replicator
+    private let pools: Replicator.Pools
+    private var plans: [TablePlan] = []
+    private var catalogRead: ContinuousClock.Instant?
+    /// `SourceCatalog.fingerprintSQL`'s answer when the catalog was read.
+    private var catalogFingerprint: [String?] = []
+    /// The plan each table last had a whole pass under, which left its mirror in that plan's shape.
+    private var verified: [String: TablePlan] = [:]
+
+    public init(_ replicator: Replicator) {
+        self.replicator = replicator
+        pools = Replicator.Pools(replicator.configuration)
+    }
+
+    /// One pass over the selected tables. Throws only for what stops every table (see `Replicator.sync`).
+    public func pass() async throws -> [Replicator.Outcome] {
+        let configuration = replicator.configuration
+        let refresh = Duration.seconds(configuration.sync.catalogRefreshSeconds)
+        let source = try await pools.sources.take()
+        let fingerprint = try await source.query(SourceCatalog.fingerprintSQL).strings.first ?? []
+        await pools.sources.giveBack(source)
+        if catalogRead.map({ ContinuousClock.now - $0 >= refresh }) ?? true || fingerprint != catalogFingerprint {
+            // Read before the catalog: a change made in between moves it again, and the next pass reads again.
+            catalogFingerprint = fingerprint
+            plans = try await replicator.prepare(pools)
+            catalogRead = .now
+            // A table whose plan is unchanged keeps its standing: a probe reads only the source, and a table
+            // with changes gets a whole pass, which checks its mirror first. What a probe cannot see, a mirror
+            // dropped behind s2pg's back, is looked for here.
+            let target = try await pools.targets.take()
+            let schemas = Set(plans.map(\.targetSchema))
+            let present = try await target.run { connection in
+                try schemas.reduce(into: Set<[String]>()) { present, schema in
+                    present.formUnion(try TargetTableShape.tables(in: schema, on: connection).map { [schema, $0] })
+                }
+            }
+            await pools.targets.giveBack(target)
+            let current = Set(plans)
+            verified = verified.filter { current.contains($0.value) && present.contains([$0.value.targetSchema, $0.value.targetName]) }
+        }
+        let quiet = try await quietTables()
+        let others = plans.filter { !quiet.contains($0.sourceName) }
+        var outcomes = try await replicator.sync(others, pools: pools)
+        let planned = Dictionary(others.map { ($0.sourceName, $0) }) { first, _ in first }
+        for outcome in outcomes {
+            switch outcome.result {
+            case .success: verified[outcome.table] = planned[outcome.table]
+            case .failure(let error) where error is CancellationError || outcome.skipped != nil: verified[outcome.table] = nil
+            case .failure:
+                // A table that fails may have been dropped or altered at the source: the catalog is news.
+                verified[outcome.table] = nil
+                catalogRead = nil
+            }
+        }
+        for table in quiet {
+            ReplicatorMetrics.recordQuiet(table)
+            var result = TableSyncResult(table: table, kind: .incremental, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
+            result.probed = true
+            outcomes.append(Replicator.Outcome(table: table, result: .success(result)))
+        }
+        return outcomes.sorted { $0.table < $1.table }
+    }
+
+    /// The tables found with nothing past their cursors, and recorded current as of the source's clock before
+    /// they were asked. None when there is nothing to ask or the probe failed (a table dropped at the source
+    /// fails all of its statement): then every table gets a whole pass, and the catalog is read again next.
+    private func quietTables() async throws -> Set<String> {
+        let configuration = replicator.configuration
+        let store = StateStore(schema: configuration.target.stateSchema)
+        let target = try await pools.targets.take()
+        let seconds = configuration.sync.deletesIntervalSeconds
+        let states = try await target.run { try store.states(keysEvery: seconds, on: $0) }
+        let probed = plans.compactMap { plan in
+            states[plan.sourceName].flatMap {
+                Self.probePosition(plan, state: $0.state, keysDue: $0.keysDue, verified: verified[plan.sourceName], configuration.sync)
+            }.map { (plan: plan, position: $0) }
+        }
+        guard !probed.isEmpty else {
+            await pools.targets.giveBack(target)
+            return []
+        }
+        let source = try await pools.sources.take()
+        let quiet: [String]
+        do {
+            // Read before the probe: whatever the source had committed by then, the probe sees.
+            let asOf = try await SourceClock.utc(on: source)
+            let probe = try ChangeProbe(probed)
+            var rows: [[String?]] = []
+            for statement in probe.statements { rows += try await source.query(statement).strings }
+            let unchanged = Set(probe.tables).subtracting(try probe.changed(rows))
+            quiet = try await target.run { try store.recordQuiet(Array(unchanged), asOf: asOf.description, on: $0) }
+        } catch let error as MariaDBError {
+            replicator.logger.debug("the change probe failed, every table gets a whole pass: \(error)")
+            catalogRead = nil
+            await pools.targets.giveBack(target)
+            return []
+        }
+        await pools.sources.giveBack(source)
+        await pools.targets.giveBack(target)
+        return Set(quiet)
+    }
+
+    /// Where a table's probe asks from, or `nil` when the table needs a whole pass: it is not an incremental
+    /// table synced under this very plan since the catalog was read, with a cursor, no reload pending, no
+    /// error, and no key comparison due; or `sync.lookback_seconds` re-reads behind cursors (rows a probe
+    /// from the cursor cannot see).
+    static func probePosition(
+        _ plan: TablePlan, state: TableState, keysDue: Bool, verified: TablePlan?, _ sync: SyncConfiguration
+    ) -> ScanPosition? {
+        guard verified == plan, plan.mode == .incremental, plan.cursor != nil, sync.lookbackSeconds == 0,
+            state.refillReason == nil, state.fullLoadTable == nil, state.lastError == nil, state.sourceMissingSince == nil,
+            state.lastSuccessAt != nil, sync.deletes == .off || !keysDue
+        else { return nil }
+        return state.position
+    }
+}
