@@ -20,7 +20,8 @@ extension S2PGCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let replicator = Replicator(configuration: configuration, logger: Logger(label: "s2pg"), command: "run")
+            let replicator = Replicator(
+                configuration: configuration, logger: Logger(label: "s2pg"), command: "run", progressLine: TerminalProgress.line(for: options))
             let logger = replicator.logger
             let period = interval.duration
             let health = Locked(ServiceHealth(interval: period))

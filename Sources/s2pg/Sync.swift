@@ -29,7 +29,8 @@ extension S2PGCommand {
         static func pass(
             _ options: GlobalOptions, _ selection: TableSelection, command: String, wait: Duration?, allowMassDelete: Bool = false
         ) async throws {
-            let replicator = Replicator(configuration: try options.load(), logger: Logger(label: "s2pg"), command: command)
+            let replicator = Replicator(
+                configuration: try options.load(), logger: Logger(label: "s2pg"), command: command, progressLine: TerminalProgress.line(for: options))
             try SyncSummary.print(
                 await replicator.sync(only: selection.tables, reload: wait != nil, wait: wait, allowMassDelete: allowMassDelete))
         }

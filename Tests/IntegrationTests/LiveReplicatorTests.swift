@@ -79,9 +79,7 @@ struct LiveReplicatorTests {
 
     @Test("with the catalog read every pass, quiet tables are still probed; a mirror dropped while its table is quiet is made again and filled")
     func catalogEveryPass() async throws {
-        var sync = SyncConfiguration(deletes: .off)
-        sync.catalogRefreshSeconds = 0
-        try await SyncFixture.with(sync) { fixture in
+        try await SyncFixture.with(SyncConfiguration(deletes: .off, catalogRefreshSeconds: 0)) { fixture in
             let live = try await Self.settled(fixture, tables: ["kept", "dropped"], rows: 10)
             _ = try await fixture.mirror("DROP TABLE dropped")
             let next = try await Self.pass(live)
@@ -91,11 +89,28 @@ struct LiveReplicatorTests {
         }
     }
 
+    @Test("a changed table whose mirror is known in shape is not checked again; altered behind s2pg's back, it fails once, and the next pass mends and refills it")
+    func mirrorAltered() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletes: .off, catalogRefreshSeconds: 3600)) { fixture in
+            try await fixture.source.execute("CREATE TABLE items (id INT NOT NULL PRIMARY KEY, name VARCHAR(20), updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO items SELECT seq, CONCAT('item ', seq), NOW(6) - INTERVAL 1 MINUTE FROM seq_1_to_5")
+            let live = try await Self.settled(fixture)
+            try await fixture.source.execute("UPDATE items SET name = 'one', updated_at = NOW(6) WHERE id = 1")
+            #expect(try await Self.pass(live)["items"]?.rows == 1)
+
+            _ = try await fixture.mirror("ALTER TABLE items DROP COLUMN name")
+            try await fixture.source.execute("UPDATE items SET name = 'two', updated_at = NOW(6) WHERE id = 2")
+            let failed = try await live.pass()
+            #expect(failed.first { $0.table == "items" }.map { (try? $0.result.get()) == nil } == true)
+            let mended = try await Self.pass(live)
+            #expect(mended["items"]?.kind == .reload)
+            #expect(try await fixture.verify("items").isEqual)
+        }
+    }
+
     @Test("a table and a column added at the source are seen by the next pass, however long sync.catalog_refresh is")
     func catalogChanges() async throws {
-        var sync = SyncConfiguration(deletes: .off)
-        sync.catalogRefreshSeconds = 3600
-        try await SyncFixture.with(sync) { fixture in
+        try await SyncFixture.with(SyncConfiguration(deletes: .off, catalogRefreshSeconds: 3600)) { fixture in
             let live = try await Self.settled(fixture, tables: ["items"], rows: 5)
             try await fixture.source.execute("ALTER TABLE items ADD COLUMN note VARCHAR(10) NOT NULL DEFAULT 'n'")
             try await fixture.source.execute("CREATE TABLE arrived (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL)")
@@ -111,9 +126,7 @@ struct LiveReplicatorTests {
 
     @Test("a column dropped at the source is seen by the next pass: the change arrives, the mirror keeps the column, the other tables are still probed")
     func droppedColumn() async throws {
-        var sync = SyncConfiguration(deletes: .off)
-        sync.catalogRefreshSeconds = 3600
-        try await SyncFixture.with(sync) { fixture in
+        try await SyncFixture.with(SyncConfiguration(deletes: .off, catalogRefreshSeconds: 3600)) { fixture in
             try await fixture.source.execute(
                 "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, name VARCHAR(20), note VARCHAR(20), updated_at DATETIME(6) NOT NULL)")
             try await fixture.source.execute("CREATE TABLE others (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL)")
@@ -132,9 +145,7 @@ struct LiveReplicatorTests {
 
     @Test("a table dropped at the source: the others' passes go on, and the pass after leaves it out")
     func droppedTable() async throws {
-        var sync = SyncConfiguration(deletes: .off)
-        sync.catalogRefreshSeconds = 3600
-        try await SyncFixture.with(sync) { fixture in
+        try await SyncFixture.with(SyncConfiguration(deletes: .off, catalogRefreshSeconds: 3600)) { fixture in
             let live = try await Self.settled(fixture, tables: ["gone", "kept"])
 
             try await fixture.source.execute("DROP TABLE gone")

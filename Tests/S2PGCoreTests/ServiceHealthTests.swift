@@ -39,7 +39,7 @@ struct ServiceHealthTests {
         #expect(!health.readiness(at: start + .milliseconds(35_001)).ready)
     }
 
-    @Test("a reload's progress line every 10 s: rows of the estimate, rows/s, time left")
+    @Test("a reload's progress line every 10 s (a terminal's every second): rows of the estimate, rows/s, time left")
     func reloadProgress() {
         let start = ContinuousClock.now
         var progress = ReloadProgress(table: "t", estimated: 1_000, done: 100, now: start)
@@ -48,5 +48,9 @@ struct ServiceHealthTests {
         #expect(progress.advance(by: 600, now: start + .seconds(15)) == nil)
         // Past the estimate (InnoDB's is a guess): rows and rate only.
         #expect(progress.advance(by: 1, now: start + .seconds(20)) == "reloading: 1101 rows copied, 50 rows/s")
+        // A terminal's live line: every second.
+        var live = ReloadProgress(table: "t", estimated: 1_000, every: .seconds(1), now: start)
+        #expect(live.advance(by: 100, now: start + .milliseconds(500)) == nil)
+        #expect(live.advance(by: 100, now: start + .seconds(1)) == "reloading: 200 rows copied of about 1000 (20%), 200 rows/s, about 4 s left")
     }
 }

@@ -7,7 +7,8 @@ import PostgresClient
 /// connections (kept while in use), and which tables were synced under their current plan, whose mirrors
 /// are then in shape. Those incremental tables are first asked together, in a statement or two
 /// (`ChangeProbe`), whether they have rows past their cursors; the ones that have none are recorded current
-/// in one statement and not otherwise touched. Every other table gets a whole pass of its own.
+/// in one statement and not otherwise touched. Every other table gets a whole pass of its own, without the
+/// mirror check when its mirror is known to be in shape.
 public actor LiveReplicator {
     public nonisolated let replicator: Replicator
     private let pools: Replicator.Pools
@@ -51,7 +52,8 @@ public actor LiveReplicator {
         }
         let quiet = try await quietTables()
         let others = plans.filter { !quiet.contains($0.sourceName) }
-        var outcomes = try await replicator.sync(others, pools: pools)
+        let inShape = Set(others.filter { verified[$0.sourceName] == $0 }.map(\.sourceName))
+        var outcomes = try await replicator.sync(others, pools: pools, inShape: inShape)
         let planned = Dictionary(others.map { ($0.sourceName, $0) }) { first, _ in first }
         for outcome in outcomes {
             switch outcome.result {

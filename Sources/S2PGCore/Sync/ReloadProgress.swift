@@ -1,5 +1,6 @@
-/// A reload's progress, for its log line every `every` and the reload gauges: rows copied of the source
-/// catalog's estimate, rows per second, and the time left at that rate. Pure: tested without a database.
+/// A reload's progress, for its line every `every` (a log line every 10 s, or a terminal's live line every
+/// second) and the reload gauges: rows copied of the source catalog's estimate, rows per second, and the
+/// time left at that rate. Pure: tested without a database.
 struct ReloadProgress {
     let table: String
     /// The catalog's estimate of the table's rows (0 when it has none).
@@ -10,10 +11,11 @@ struct ReloadProgress {
     private let started: ContinuousClock.Instant
     private var lastLine: ContinuousClock.Instant
 
-    static let every: Duration = .seconds(10)
+    let every: Duration
 
-    init(table: String, estimated: Int, done: Int = 0, now: ContinuousClock.Instant = .now) {
+    init(table: String, estimated: Int, done: Int = 0, every: Duration = .seconds(10), now: ContinuousClock.Instant = .now) {
         self.table = table
+        self.every = every
         self.estimated = estimated
         self.done = done
         started = now
@@ -25,7 +27,7 @@ struct ReloadProgress {
         done += rows
         copied += rows
         ReplicatorMetrics.recordReload(of: table, rows: done, estimated: estimated)
-        guard now - lastLine >= Self.every else { return nil }
+        guard now - lastLine >= every else { return nil }
         lastLine = now
         let rate = Double(copied) / max((now - started) / .seconds(1), 0.001)
         var line = "reloading: \(done) rows copied"

@@ -10,11 +10,16 @@ public struct Replicator: Sendable {
     public let logger: Logger
     /// How this process names itself to others in the leases it takes.
     public let identity: TableLease.Identity
+    /// Reloads' live progress line (see `TableSync.progressLine`).
+    public let progressLine: (@Sendable (String?) -> Void)?
 
-    public init(configuration: Configuration, logger: Logger, command: String = "sync") {
+    public init(
+        configuration: Configuration, logger: Logger, command: String = "sync", progressLine: (@Sendable (String?) -> Void)? = nil
+    ) {
         self.configuration = configuration
         self.logger = logger
         identity = TableLease.Identity(command: command)
+        self.progressLine = progressLine
     }
 
     /// One table's outcome. A table another process held is a failure with `TableHeld`.
@@ -74,10 +79,11 @@ public struct Replicator: Sendable {
         return plans
     }
 
-    /// Syncs `plans`, `sync.parallel_tables` at a time (see `sync(only:)`).
+    /// Syncs `plans`, `sync.parallel_tables` at a time (see `sync(only:)`). The mirrors of `inShape` are
+    /// known to be in their plans' shape (see `TableSync.run`).
     func sync(
         _ plans: [TablePlan], reload: Bool = false, wait: Duration? = nil, allowMassDelete: Bool = false, repair: Bool = false,
-        pools: Pools
+        pools: Pools, inShape: Set<String> = []
     ) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
         var pending = plans.makeIterator()
@@ -86,8 +92,8 @@ public struct Replicator: Sendable {
                 guard let plan = pending.next() else { return }
                 group.addTask {
                     await self.sync(
-                        plan, reload: reload, wait: wait, allowMassDelete: allowMassDelete, repair: repair, sources: pools.sources,
-                        targets: pools.targets)
+                        plan, reload: reload, wait: wait, allowMassDelete: allowMassDelete, repair: repair,
+                        inShape: inShape.contains(plan.sourceName), sources: pools.sources, targets: pools.targets)
                 }
             }
             for _ in 0..<configuration.sync.parallelTables { startNext() }
@@ -134,8 +140,8 @@ public struct Replicator: Sendable {
     }
 
     private func sync(
-        _ plan: TablePlan, reload: Bool, wait: Duration?, allowMassDelete: Bool, repair: Bool, sources: ConnectionPool<MariaDBConnection>,
-        targets: ConnectionPool<PostgresConnection>
+        _ plan: TablePlan, reload: Bool, wait: Duration?, allowMassDelete: Bool, repair: Bool, inShape: Bool,
+        sources: ConnectionPool<MariaDBConnection>, targets: ConnectionPool<PostgresConnection>
     ) async -> Outcome {
         let store = StateStore(schema: configuration.target.stateSchema)
         let lease = TableLease(schema: store.schema, table: plan.sourceName)
@@ -156,8 +162,9 @@ public struct Replicator: Sendable {
             let source = try await sources.take()
             var tableSync = TableSync(plan: plan, configuration: configuration, logger: logger)
             tableSync.allowMassDelete = allowMassDelete
+            tableSync.progressLine = progressLine
             let result = try await repair
-                ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget)
+                ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget, inShape: inShape)
             await sources.giveBack(source)
             // The table is synced and committed whatever happens now; a connection that cannot give the lease
             // back is dropped instead, which ends the lease with it.

@@ -11,6 +11,9 @@ public struct TableSync: Sendable {
     public let logger: Logger
     /// Whether a pass may delete more of the mirror than `sync.max_delete_fraction`.
     public var allowMassDelete = false
+    /// Where a reload's progress goes instead of a log line every 10 s: a line redrawn every second (the
+    /// CLI's, when standard error is a terminal); `nil` clears it.
+    public var progressLine: (@Sendable (String?) -> Void)?
     let queries: SourceQueries
     let reader: SourceReader
     let store: StateStore
@@ -28,8 +31,11 @@ public struct TableSync: Sendable {
         writer = TargetWriter(plan: plan, state: store)
     }
 
-    /// Syncs the table over its own pair of connections (open, no transaction in progress).
-    public func run(source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
+    /// Syncs the table over its own pair of connections (open, no transaction in progress). `inShape`: the
+    /// mirror was brought in line with this very plan by an earlier pass of this process (`s2pg run`), so an
+    /// incremental pass goes on from its cursor without checking the mirror again; if someone altered it
+    /// since, the write fails, and the next pass checks.
+    public func run(source: MariaDBConnection, target: PostgresConnection, inShape: Bool = false) async throws -> TableSyncResult {
         let started = ContinuousClock.now
         // What the mirror is current as of once this pass succeeds.
         let asOf = try await SourceClock.utc(on: source)
@@ -45,10 +51,17 @@ public struct TableSync: Sendable {
         // its source in place; anything else is reloaded.
         let continuing = plan.mode == .incremental && before?.position != nil && !pending
         let loaded = plan.mode == .full && before?.lastSuccessAt != nil && !pending
-        let changes = try await SchemaReconciler(stateSchema: store.schema)
-            .reconcile(plan, reloading: !continuing, on: target, logger: logger)
-        guard let state = try await target.run({ try store.state(of: plan.sourceName, on: $0) }) else {
-            throw S2PGError(code: .catalog, message: "table \(plan.sourceName) has no state row after reconciling")
+        let changes: [SchemaChange]
+        let state: TableState
+        if inShape, continuing, let before {
+            (changes, state) = ([], before)
+        } else {
+            changes = try await SchemaReconciler(stateSchema: store.schema)
+                .reconcile(plan, reloading: !continuing, on: target, logger: logger)
+            guard let reconciled = try await target.run({ try store.state(of: plan.sourceName, on: $0) }) else {
+                throw S2PGError(code: .catalog, message: "table \(plan.sourceName) has no state row after reconciling")
+            }
+            state = reconciled
         }
         var result: TableSyncResult
         if continuing, state.refillReason == nil, let position = state.position {
@@ -385,9 +398,12 @@ public struct TableSync: Sendable {
         var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
         result.foundChanges = true
         let estimateSQL = queries.rowEstimate
+        let progressLine = progressLine
         var progress = ReloadProgress(
             table: plan.sourceName, estimated: try await source.run { try $0.query(estimateSQL).strings.first?[0].flatMap { Int($0) } ?? 0 },
-            done: resuming ? try await target.run { try writer.loadedRows(on: $0) } : 0)
+            done: resuming ? try await target.run { try writer.loadedRows(on: $0) } : 0, every: .seconds(progressLine == nil ? 10 : 1))
+        var drawn = false
+        defer { if drawn { progressLine?(nil) } }
         try await reader.read(sql, from: source, chunkRows: configuration.sync.batchRows, numbered: false) { chunk in
             try Task.checkCancellation()
             guard let rejected = try await target.run({ try writer.copyReloadChunk(chunk, on: $0) }) else { return }
@@ -396,8 +412,16 @@ public struct TableSync: Sendable {
             result.rows += chunk.rows
             result.counts += chunk.counts
             logger.debug("Checkpoint: \(result.rows) rows copied")
-            if let line = progress.advance(by: chunk.rows) { logger.info("\(line)") }
+            guard let line = progress.advance(by: chunk.rows) else { return }
+            if let progressLine {
+                progressLine("\(plan.sourceName): \(line)")
+                drawn = true
+            } else {
+                logger.info("\(line)")
+            }
         }
+        if drawn { progressLine?(nil) }
+        drawn = false
         let total = try await target.run { try writer.finishReload(cursor: startedAt, on: $0) }
         logger.info("Reloaded: \(total) rows in the mirror")
         return result
