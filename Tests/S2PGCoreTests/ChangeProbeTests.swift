@@ -18,10 +18,12 @@ struct ChangeProbeTests {
     }
 
     /// A state row as `StateStore` reads it: synced once, cursor at `(2026-01-02 03:04:05.000006, 7)`.
-    static func state(refill: String? = nil, error: String? = nil, cursor: String? = "2026-01-02 03:04:05.000006") -> TableState {
+    static func state(
+        refill: String? = nil, error: String? = nil, cursor: String? = "2026-01-02 03:04:05.000006", target: String = "t"
+    ) -> TableState {
         var row: [String?] = Array(repeating: nil, count: 21)
         row[0] = "t"
-        row[1] = "t"
+        row[1] = target
         row[2] = "incremental"
         row[3] = cursor
         row[4] = cursor.map { _ in #"["7"]"# }
@@ -81,6 +83,8 @@ struct ChangeProbeTests {
         #expect(LiveReplicator.probePosition(plan, state: Self.state(refill: "columns added: x"), keysDue: false, verified: plan, sync) == nil)
         #expect(LiveReplicator.probePosition(plan, state: Self.state(error: "boom"), keysDue: false, verified: plan, sync) == nil)
         #expect(LiveReplicator.probePosition(plan, state: Self.state(cursor: nil), keysDue: false, verified: plan, sync) == nil)
+        // A cursor kept for another mirror table (target.schema or the mirror's name changed since).
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(target: "t_old"), keysDue: false, verified: plan, sync) == nil)
         // Keys due a comparison (deletes): a whole pass; with deletes off, never due.
         #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: true, verified: plan, sync) == nil)
         #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: true, verified: plan, SyncConfiguration(deletes: .off)) == cursor)

@@ -36,19 +36,25 @@ public actor LiveReplicator {
             catalogFingerprint = fingerprint
             plans = try await replicator.prepare(pools)
             catalogRead = .now
-            // A table whose plan is unchanged keeps its standing: a probe reads only the source, and a table
-            // with changes gets a whole pass, which checks its mirror first. What a probe cannot see, a mirror
-            // dropped behind s2pg's back, is looked for here.
+            // A mirror in its plan's shape needs no check before its table's pass (a probe reads only the
+            // source; a table with changes gets a whole pass): the shapes of all, in one read, decide.
+            // Tables known in shape stay so while their plans stay (a mirror altered by hand since fails
+            // its table once, and the pass after checks it); what a probe cannot see, a mirror dropped
+            // behind s2pg's back, is looked for here.
             let target = try await pools.targets.take()
             let schemas = Set(plans.map(\.targetSchema))
-            let present = try await target.run { connection in
-                try schemas.reduce(into: Set<[String]>()) { present, schema in
-                    present.formUnion(try TargetTableShape.tables(in: schema, on: connection).map { [schema, $0] })
+            let shapes = try await target.run { connection in
+                try schemas.reduce(into: [[String]: TargetTableShape]()) { shapes, schema in
+                    for (table, shape) in try TargetTableShape.all(in: schema, on: connection) { shapes[[schema, table]] = shape }
                 }
             }
             await pools.targets.giveBack(target)
-            let current = Set(plans)
-            verified = verified.filter { current.contains($0.value) && present.contains([$0.value.targetSchema, $0.value.targetName]) }
+            verified = plans.reduce(into: [:]) { verified, plan in
+                guard let shape = shapes[[plan.targetSchema, plan.targetName]] else { return }
+                if self.verified[plan.sourceName] == plan || (try? SchemaDrift.changes(from: shape, to: plan))?.isEmpty == true {
+                    verified[plan.sourceName] = plan
+                }
+            }
         }
         let quiet = try await quietTables()
         let others = plans.filter { !quiet.contains($0.sourceName) }
@@ -114,13 +120,14 @@ public actor LiveReplicator {
     }
 
     /// Where a table's probe asks from, or `nil` when the table needs a whole pass: it is not an incremental
-    /// table synced under this very plan since the catalog was read, with a cursor, no reload pending, no
-    /// error, and no key comparison due; or `sync.lookback_seconds` re-reads behind cursors (rows a probe
-    /// from the cursor cannot see).
+    /// table whose mirror is known in this very plan's shape, with a cursor for that mirror, no reload
+    /// pending, no error, and no key comparison due; or `sync.lookback_seconds` re-reads behind cursors
+    /// (rows a probe from the cursor cannot see).
     static func probePosition(
         _ plan: TablePlan, state: TableState, keysDue: Bool, verified: TablePlan?, _ sync: SyncConfiguration
     ) -> ScanPosition? {
         guard verified == plan, plan.mode == .incremental, plan.cursor != nil, sync.lookbackSeconds == 0,
+            state.targetTable == plan.targetName, state.mode == plan.mode.rawValue,
             state.refillReason == nil, state.fullLoadTable == nil, state.lastError == nil, state.sourceMissingSince == nil,
             state.lastSuccessAt != nil, sync.deletes == .off || !keysDue
         else { return nil }

@@ -53,7 +53,7 @@ public struct TableSync: Sendable {
         let loaded = plan.mode == .full && before?.lastSuccessAt != nil && !pending
         let changes: [SchemaChange]
         let state: TableState
-        if inShape, continuing, let before {
+        if inShape, continuing, let before, before.targetTable == plan.targetName, before.mode == plan.mode.rawValue {
             (changes, state) = ([], before)
         } else {
             changes = try await SchemaReconciler(stateSchema: store.schema)
