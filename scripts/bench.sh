@@ -348,6 +348,7 @@ fi
 if [ "$PART" = all ] || [ "$PART" = freshness ]; then
 echo "== freshness" >&2
 FRESH_SECONDS=${S2PG_BENCH_FRESH_SECONDS:-20}
+source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench CHARACTER SET utf8mb4"
 source_sql s2pg_bench <scripts/bench/fresh.sql
 sed 's/"tables": \["orders"\]/"tables": ["fresh"]/' "$work/config.json" >"$work/fresh.json"
 target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" \
@@ -555,6 +556,7 @@ if [ "$PART" = soak ]; then
 # scraped every 10 s, the process's resident set sampled every 10 s.
 echo "== soak" >&2
 SOAK_MINUTES=${S2PG_BENCH_SOAK_MINUTES:-30}
+source_sql -e "CREATE DATABASE IF NOT EXISTS s2pg_bench CHARACTER SET utf8mb4"
 source_sql s2pg_bench <scripts/bench/fresh.sql
 sed 's/"tables": \["orders"\]/"tables": ["fresh"]/' "$work/config.json" >"$work/fresh.json"
 target_sql -c "DROP SCHEMA IF EXISTS s2pg_bench CASCADE" -c "DROP SCHEMA IF EXISTS s2pg_bench_state CASCADE" 2>/dev/null
