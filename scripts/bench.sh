@@ -530,7 +530,7 @@ echo
 echo "| what                                              | s2pg s | reference s | goal s | met |"
 echo "|---------------------------------------------------|--------|-------------|--------|-----|"
 printf '| %-49s | %6.2f | %11.2f | %6s | %-3s |\n' "first sync of every table (raw: mariadb | psql each)" "$many_first" "$raw_first" "-" "-"
-printf '| %-49s | %6.2f | %11s | %6s | %-3s |\n' "run's first pass (every table checked in full)" "$first_pass" "-" "-" "-"
+printf '| %-49s | %6.2f | %11s | %6s | %-3s |\n' "run's first pass (right after the first sync)" "$first_pass" "-" "-" "-"
 probe_median=$(printf '%s\n' "${raw_probe[@]}" | median)
 met() { awk -v v="$1" -v g="$2" -v n="$3" 'BEGIN { print (n > 0 && v <= g) ? "yes" : "NO" }'; }
 printf '| %-49s | %6.3f | %11.3f | %6s | %-3s |\n' "pass, nothing changed (median of $quiet_count)" "${quiet:-0}" "$probe_median" 0.3 "$(met "$quiet" 0.3 "$quiet_count")"
