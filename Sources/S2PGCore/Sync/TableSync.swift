@@ -32,9 +32,9 @@ public struct TableSync: Sendable {
     }
 
     /// Syncs the table over its own pair of connections (open, no transaction in progress). `inShape`: the
-    /// mirror was brought in line with this very plan by an earlier pass of this process (`s2pg run`), so an
-    /// incremental pass goes on from its cursor without checking the mirror again; if someone altered it
-    /// since, the write fails, and the next pass checks.
+    /// mirror is known to be in this very plan's shape (`s2pg run` read it so, or an earlier pass of it made
+    /// it so), so an incremental pass goes on from its cursor without checking the mirror again; if someone
+    /// altered it since so that the write fails, the table fails, and the next pass checks.
     public func run(source: MariaDBConnection, target: PostgresConnection, inShape: Bool = false) async throws -> TableSyncResult {
         let started = ContinuousClock.now
         // What the mirror is current as of once this pass succeeds.
@@ -382,7 +382,7 @@ public struct TableSync: Sendable {
         } else {
             // The clock before the first row is read: the incremental cursor once the reload is in place. Cut
             // to the column's precision: a row written later in the same second of a DATETIME column holds a
-            // value less than the clock's (13.4 s read, 13 written at 13.7 s), and the cursor is where it reads from.
+            // value below the clock's (13.4 s read, 13 written at 13.7 s), and reads start at the cursor.
             if let cursor = plan.cursor {
                 startedAt = try await clock(source, isTimestamp: cursor.isTimestamp).truncated(toDigits: cursor.precision).description
             } else {
