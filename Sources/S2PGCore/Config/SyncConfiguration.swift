@@ -23,8 +23,8 @@ public struct SyncConfiguration: Sendable {
     public var deletesIntervalSeconds: Int
     /// A pass that would delete more than this share of a mirror's rows deletes nothing and fails the table.
     public var maxDeleteFraction: Double
-    /// How long `s2pg run` trusts the catalog it read and the mirrors it found in shape before it reads and
-    /// checks them again (sooner after a table fails); 0 is every pass.
+    /// How long `s2pg run` goes on with the catalog it read before it reads it again (sooner when the
+    /// catalog's checksum moves or a table fails); 0 is every pass.
     public var catalogRefreshSeconds: Int
 
     public enum DeleteMode: String, Sendable, CaseIterable {

@@ -4,11 +4,11 @@ import PostgresClient
 
 /// `s2pg run`'s passes. A pass is `Replicator`'s, less what the previous passes already know: the catalog
 /// (read again when its fingerprint moves, every `sync.catalog_refresh`, and after a table fails), the
-/// connections (kept while in use), and which tables were synced under their current plan, whose mirrors
-/// are then in shape. Those incremental tables are first asked together, in a statement or two
-/// (`ChangeProbe`), whether they have rows past their cursors; the ones that have none are recorded current
-/// in one statement and not otherwise touched. Every other table gets a whole pass of its own, without the
-/// mirror check when its mirror is known to be in shape.
+/// connections (kept while in use), and which tables' mirrors are in their current plan's shape (read for
+/// all when the catalog is read, and left so by each whole pass). Those incremental tables are first asked
+/// together, in a statement or two (`ChangeProbe`), whether they have rows past their cursors; the ones
+/// that have none are recorded current in one statement and not otherwise touched. Every other table gets a
+/// whole pass of its own, without the mirror check when its mirror is known to be in shape.
 public actor LiveReplicator {
     public nonisolated let replicator: Replicator
     private let pools: Replicator.Pools
@@ -16,7 +16,7 @@ public actor LiveReplicator {
     private var catalogRead: ContinuousClock.Instant?
     /// `SourceCatalog.fingerprintSQL`'s answer when the catalog was read.
     private var catalogFingerprint: [String?] = []
-    /// The plan each table last had a whole pass under, which left its mirror in that plan's shape.
+    /// The plan each table's mirror is known to be in the shape of: read so, or left so by a whole pass.
     private var verified: [String: TablePlan] = [:]
 
     public init(_ replicator: Replicator) {
@@ -127,7 +127,7 @@ public actor LiveReplicator {
         _ plan: TablePlan, state: TableState, keysDue: Bool, verified: TablePlan?, _ sync: SyncConfiguration
     ) -> ScanPosition? {
         guard verified == plan, plan.mode == .incremental, plan.cursor != nil, sync.lookbackSeconds == 0,
-            state.targetTable == plan.targetName, state.mode == plan.mode.rawValue,
+            state.belongs(to: plan),
             state.refillReason == nil, state.fullLoadTable == nil, state.lastError == nil, state.sourceMissingSince == nil,
             state.lastSuccessAt != nil, sync.deletes == .off || !keysDue
         else { return nil }

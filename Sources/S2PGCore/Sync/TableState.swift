@@ -27,6 +27,12 @@ public struct TableState: Sendable, Codable {
     /// The source's clock (UTC, `2026-12-02 14:49:09.123456`) when the last successful pass began.
     public var currentAsOf: String?
 
+    /// Whether this state is of `plan`'s mirror table in `plan`'s mode (not one kept from before the mirror
+    /// was renamed or the table changed mode): only then do its cursor and shape hold for the plan.
+    func belongs(to plan: TablePlan) -> Bool {
+        targetTable == plan.targetName && mode == plan.mode.rawValue
+    }
+
     /// Where an incremental read resumes; `nil` before the first load.
     public var position: ScanPosition? {
         guard let cursorUpdatedAt else { return nil }
