@@ -68,7 +68,7 @@ struct ConfigurationTests {
                       "batch_rows": 500, "lookback_seconds": 60, "tables": ["a", "b"], "exclude_tables": ["c"],
                       "parallel_tables": 4, "keys": {"events": ["id", "at"]}, "tinyint1_as_boolean": true,
                       "deletes": "soft", "deletes_interval": "1h", "max_delete_fraction": 0.25,
-                      "catalog_refresh": "0s"},
+                      "catalog_refresh": "0s", "copy_format": "text", "parallel_streams": 4},
              "metrics": {"listen": "[::1]:9187"}}
             """#)
         #expect(config.metricsListen == ListenAddress("[::1]:9187"))
@@ -98,6 +98,8 @@ struct ConfigurationTests {
         #expect(config.sync.parallelTables == 4)
         #expect(config.sync.keys == ["events": ["id", "at"]])
         #expect(config.sync.tinyint1AsBoolean)
+        #expect(!config.sync.binaryCopy)
+        #expect(config.sync.parallelStreams == 4)
         #expect(config.sync.deletes == .soft)
         #expect(config.sync.deletesIntervalSeconds == 3600)
         #expect(config.sync.maxDeleteFraction == 0.25)
@@ -125,7 +127,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {\#(minimalSource)}, "sink": {}}"#,
               error: "test.json: sink: unknown key (allowed here: metrics, source, sync, target)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"window_hour": 1, "batchrows": 2}}"#,
-              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, catalog_refresh, deletes, deletes_interval, exclude_tables, initial_sync_start, keys, lookback_seconds, max_delete_fraction, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours)"),
+              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, catalog_refresh, copy_format, deletes, deletes_interval, exclude_tables, initial_sync_start, keys, lookback_seconds, max_delete_fraction, parallel_streams, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours)"),
         .init(json: #"{"source": {\#(minimalSource), "port": "3306"}}"#,
               error: #"test.json: source.port: expected an integer from 1 to 65535, got "3306" (a string)"#),
         .init(json: #"{"source": {\#(minimalSource), "port": 70000}}"#,
@@ -174,6 +176,10 @@ struct ConfigurationTests {
               error: #"test.json: sync.deletes_interval: expected a duration such as "0s", "90s", "5m" or "1h", got "soon""#),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"catalog_refresh": "-5m"}}"#,
               error: #"test.json: sync.catalog_refresh: expected a duration such as "0s", "90s", "5m" or "1h", got "-5m""#),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"copy_format": "csv"}}"#,
+              error: #"test.json: sync.copy_format: expected "binary" or "text", got "csv""#),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"parallel_streams": 0}}"#,
+              error: "test.json: sync.parallel_streams: expected an integer from 1 to 64, got 0 (an integer)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"max_delete_fraction": 2}}"#,
               error: "test.json: sync.max_delete_fraction: expected a number from 0 to 1, got 2 (an integer)"),
         .init(json: #"{"source": {\#(minimalSource)}, "metrics": {"listen": "9187"}}"#,

@@ -26,6 +26,10 @@ public struct SyncConfiguration: Sendable {
     /// How long `s2pg run` goes on with the catalog it read before it reads it again (sooner when the
     /// catalog's checksum moves or a table fails); 0 is every pass.
     public var catalogRefreshSeconds: Int
+    /// Whether reloads copy in PostgreSQL's binary format, for the tables whose every column has one.
+    public var binaryCopy: Bool
+    /// How many connections to each side one table's reload copies over, each a part of its key range.
+    public var parallelStreams: Int
 
     public enum DeleteMode: String, Sendable, CaseIterable {
         /// The row is deleted from the mirror: the mirror equals the source.
@@ -42,7 +46,8 @@ public struct SyncConfiguration: Sendable {
         windowHours: Int = 6, batchRows: Int = 10_000, lookbackSeconds: Int = 0,
         tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2,
         keys: [String: [String]] = [:], tinyint1AsBoolean: Bool = false, deletes: DeleteMode = .hard,
-        deletesIntervalSeconds: Int = 300, maxDeleteFraction: Double = 0.5, catalogRefreshSeconds: Int = 300
+        deletesIntervalSeconds: Int = 300, maxDeleteFraction: Double = 0.5, catalogRefreshSeconds: Int = 300,
+        binaryCopy: Bool = true, parallelStreams: Int = 1
     ) {
         self.updatedAtColumn = updatedAtColumn
         self.initialSyncStart = initialSyncStart
@@ -58,6 +63,8 @@ public struct SyncConfiguration: Sendable {
         self.deletesIntervalSeconds = deletesIntervalSeconds
         self.maxDeleteFraction = maxDeleteFraction
         self.catalogRefreshSeconds = catalogRefreshSeconds
+        self.binaryCopy = binaryCopy
+        self.parallelStreams = parallelStreams
     }
 
     init(reading object: ConfigurationObject?) throws(ConfigurationError) {
@@ -102,6 +109,13 @@ public struct SyncConfiguration: Sendable {
             }
             catalogRefreshSeconds = seconds
         }
+        if let format = try object.string("copy_format") {
+            guard format == "binary" || format == "text" else {
+                throw object.error("copy_format", "expected \"binary\" or \"text\", got \"\(format)\"")
+            }
+            binaryCopy = format == "binary"
+        }
+        parallelStreams = try object.integer("parallel_streams", in: 1...64) ?? parallelStreams
         try object.rejectUnknownKeys()
     }
 }

@@ -128,10 +128,15 @@ public struct CopyEncoder {
     }
 
     private mutating func flushOutput(pieceBytes: Int, _ flush: ([UInt8]) throws -> Void) rethrows {
+        try Self.handOver(&output, pieceBytes: pieceBytes, flush)
+    }
+
+    /// Hands `output` to `flush` as a piece of a large row and starts it anew (both encoders').
+    static func handOver(_ output: inout [UInt8], pieceBytes: Int, _ flush: ([UInt8]) throws -> Void) rethrows {
         let piece = output
         output = []
         // Room for a piece and the slice that passes it, so the buffer never grows by doubling.
-        output.reserveCapacity(pieceBytes + 2 * Self.sliceBytes + 16)
+        output.reserveCapacity(pieceBytes + 2 * sliceBytes + 16)
         try flush(piece)
     }
 
@@ -166,17 +171,22 @@ public struct CopyEncoder {
             for byte in value { appendEscaped(byte) }
         } else {
             counts.invalidUTF8Replaced += 1
-            var iterator = value.makeIterator()
-            var decoder = UTF8()
-            decoding: while true {
-                switch decoder.decode(&iterator) {
-                case .scalarValue(let scalar):
-                    for byte in UTF8.encode(scalar)! { appendEscaped(byte) }
-                case .error:
-                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                case .emptyInput:
-                    break decoding
-                }
+            Self.repairUTF8(value) { appendEscaped($0) }
+        }
+    }
+
+    /// The bytes of `value` with each invalid UTF-8 sequence replaced by U+FFFD, one at a time to `emit`.
+    static func repairUTF8(_ value: UnsafeRawBufferPointer, _ emit: (UInt8) -> Void) {
+        var iterator = value.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                for byte in UTF8.encode(scalar)! { emit(byte) }
+            case .error:
+                for byte in [0xEF, 0xBF, 0xBD] as [UInt8] { emit(byte) }
+            case .emptyInput:
+                return
             }
         }
     }
@@ -213,27 +223,32 @@ public struct CopyEncoder {
 
     /// JSON as text, with `\u0000` escapes dropped: jsonb cannot store U+0000.
     private mutating func appendJSON(_ value: UnsafeRawBufferPointer) {
+        if Self.withoutNUL(json: value, { appendEscaped($0) }) { counts.nulBytesRemoved += 1 }
+    }
+
+    /// The bytes of JSON text without its `\u0000` escapes and NUL bytes, one at a time to `emit`; returns
+    /// whether any were dropped.
+    static func withoutNUL(json value: UnsafeRawBufferPointer, _ emit: (UInt8) -> Void) -> Bool {
         var removed = false
         var index = 0
         while index < value.count {
             let byte = value[index]
             if byte == Byte.backslash, index + 1 < value.count {
-                if Self.isEscapedNUL(value, at: index) {
+                if isEscapedNUL(value, at: index) {
                     removed = true
                     index += 6
                     continue
                 }
                 // Any other escape: both bytes as they are, so `\\u0000` (an escaped backslash) survives.
-                appendEscaped(byte)
-                appendEscaped(value[index + 1])
+                emit(byte)
+                emit(value[index + 1])
                 index += 2
                 continue
             }
-            if byte == 0 { removed = true }
-            appendEscaped(byte)
+            if byte == 0 { removed = true } else { emit(byte) }
             index += 1
         }
-        if removed { counts.nulBytesRemoved += 1 }
+        return removed
     }
 
     private static func isEscapedNUL(_ value: UnsafeRawBufferPointer, at index: Int) -> Bool {

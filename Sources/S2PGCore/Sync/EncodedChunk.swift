@@ -1,4 +1,4 @@
-/// Rows read from the source, already in COPY text form, with what is needed to checkpoint after them.
+/// Rows read from the source, already in COPY form (text, or binary tuples for a reload), with what is needed to checkpoint after them.
 ///
 /// A row too large for one chunk comes alone and in pieces: chunks with `continues` set (no rows of their
 /// own), then the one that ends it, with `isSplit` set. COPY data need not align with rows, so the pieces
@@ -6,7 +6,7 @@
 public struct EncodedChunk: Sendable {
     public var data: [UInt8]
     public var rows: Int
-    /// Where each row's line ends in `data`, for retrying rows one by one when PostgreSQL refuses the chunk.
+    /// Where each row's line (or tuple) ends in `data`, for retrying rows one by one when PostgreSQL refuses the chunk.
     public var rowEnds: [Int]
     public var counts: ValuePolicyCounts
     /// `updated_at` text of the last row (incremental reads).
@@ -45,7 +45,7 @@ public struct EncodedChunk: Sendable {
         lastKey = next.lastKey
     }
 
-    /// The lines of the chunk, one per row (the newline included).
+    /// The lines of the chunk, one per row (the newline included), or its binary tuples.
     var lines: [ArraySlice<UInt8>] {
         var start = 0
         return rowEnds.map { end in

@@ -28,7 +28,7 @@ public struct TableSync: Sendable {
         queries = SourceQueries(plan: plan)
         reader = SourceReader(queries: queries)
         store = StateStore(schema: configuration.target.stateSchema)
-        writer = TargetWriter(plan: plan, state: store)
+        writer = TargetWriter(plan: plan, state: store, binaryCopy: configuration.sync.binaryCopy)
     }
 
     /// Syncs the table over its own pair of connections (open, no transaction in progress). `inShape`: the
@@ -404,7 +404,7 @@ public struct TableSync: Sendable {
             done: resuming ? try await target.run { try writer.loadedRows(on: $0) } : 0, every: .seconds(progressLine == nil ? 10 : 1))
         var drawn = false
         defer { if drawn { progressLine?(nil) } }
-        try await reader.read(sql, from: source, chunkRows: configuration.sync.batchRows, numbered: false) { chunk in
+        try await reader.read(sql, from: source, chunkRows: configuration.sync.batchRows, numbered: false, format: writer.format) { chunk in
             try Task.checkCancellation()
             guard let rejected = try await target.run({ try writer.copyReloadChunk(chunk, on: $0) }) else { return }
             result.rejected += rejected

@@ -7,12 +7,15 @@ struct TargetWriter: Sendable {
     let state: StateStore
     /// Columns copied from the source, quoted, in plan order.
     let columns: [String]
+    /// What a reload copies in (pages stage in text).
+    let format: CopyFormat
     static let stage = "pg_temp.s2pg_stage"
 
-    init(plan: TablePlan, state: StateStore) {
+    init(plan: TablePlan, state: StateStore, binaryCopy: Bool) {
         self.plan = plan
         self.state = state
         columns = plan.columns.map { PostgresIdentifier.quote($0.targetName) }
+        format = CopyFormat(plan, binaryAllowed: binaryCopy)
     }
 
     private var columnList: String { columns.joined(separator: ", ") }
@@ -104,7 +107,7 @@ struct TargetWriter: Sendable {
             return 0
         case .failure(let error) where error.isDataError:
             try connection.execute("ROLLBACK TO SAVEPOINT s2pg_row")
-            try reject(row, reason: error.message, on: connection)
+            try reject(row, in: .text, reason: error.message, on: connection)
             return 1
         case .failure(let error):
             throw error
@@ -122,37 +125,47 @@ struct TargetWriter: Sendable {
         _ = try? connection.rollback()
     }
 
-    /// A refused reload chunk again, inside the caller's transaction: each row with `copy` under its own
-    /// savepoint, refused rows to the reject log. Returns how many were refused.
+    /// A refused reload chunk again, inside the caller's transaction: each row with `copy` (in the reload's
+    /// format) under its own savepoint, refused rows to the reject log. Returns how many were refused.
     private func copyRowByRow(_ chunk: EncodedChunk, _ copy: String, on connection: isolated PostgresConnection) throws -> Int {
         var rejected = 0
         for line in chunk.lines {
             try connection.execute("SAVEPOINT s2pg_row")
             do {
-                try connection.copy(copy) { try $0.write(Array(line)) }
+                try connection.copy(copy) { try $0.write(format.header + Array(line) + format.trailer) }
                 try connection.execute("RELEASE SAVEPOINT s2pg_row")
             } catch let error as PostgresError where error.isDataError {
                 try connection.execute("ROLLBACK TO SAVEPOINT s2pg_row")
-                try reject(line, reason: error.message, on: connection)
+                try reject(line, in: format, reason: error.message, on: connection)
                 rejected += 1
             }
         }
         return rejected
     }
 
-    private func reject(_ line: ArraySlice<UInt8>, reason: String, on connection: isolated PostgresConnection) throws {
-        let fields = line.dropLast().split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+    /// A refused row: its line of COPY text, or its tuple of binary COPY (a reload's), kept as COPY text.
+    private func reject(_ line: ArraySlice<UInt8>, in format: CopyFormat, reason: String, on connection: isolated PostgresConnection) throws {
+        let fields: [String?]
+        let row: String
+        switch format {
+        case .binary(let types):
+            fields = BinaryTuple(fields: types).values(of: line)
+            row = fields.map { $0 ?? "\\N" }.joined(separator: "\t")
+        case .text:
+            row = String(decoding: line.dropLast(), as: UTF8.self)
+            fields = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
         let key = plan.key.compactMap { name -> String? in
             guard let index = plan.columns.firstIndex(where: { $0.sourceName == name }), index < fields.count else { return nil }
-            return "\(name)=\(String(decoding: fields[index], as: UTF8.self))"
+            return "\(name)=\(fields[index] ?? "\\N")"
         }
-        try recordReject(key: key.joined(separator: ", "), reason: reason, row: String(decoding: line.dropLast(), as: UTF8.self), on: connection)
+        try recordReject(key: key.joined(separator: ", "), reason: reason, row: row, on: connection)
     }
 
     /// A refused one-row chunk: its line if it is whole in memory, else (a large row that came in pieces)
     /// its key, from the row's stored values.
-    private func reject(_ row: EncodedChunk, reason: String, on connection: isolated PostgresConnection) throws {
-        guard row.isSplit else { return try reject(row.lines[0], reason: reason, on: connection) }
+    private func reject(_ row: EncodedChunk, in format: CopyFormat, reason: String, on connection: isolated PostgresConnection) throws {
+        guard row.isSplit else { return try reject(row.lines[0], in: format, reason: reason, on: connection) }
         let key = zip(plan.key, row.lastKey ?? []).map { "\($0)=\($1)" }.joined(separator: ", ")
         try recordReject(key: key, reason: reason, row: "(not kept: a row too large to hold in memory)", on: connection)
     }
@@ -263,14 +276,16 @@ struct TargetWriter: Sendable {
     /// piece of a large row opens it, the chunk that ends the row commits it. Refused rows go to the reject
     /// log. Returns the rejected count, or `nil` while the chunk continues.
     func copyReloadChunk(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int? {
-        let copy = "COPY \(qualifiedLoadTable) (\(columnList)) FROM STDIN"
+        let copy = "COPY \(qualifiedLoadTable) (\(columnList)) FROM STDIN\(format.option)"
         if !connection.isCopying {
             try connection.execute("BEGIN")
             try connection.beginCopy(copy)
+            try connection.writeCopy(format.header)
         }
         try connection.writeCopy(chunk.data)
         guard !chunk.continues else { return nil }
         do {
+            try connection.writeCopy(format.trailer)
             try connection.endCopy()
             try recordReloadProgress(chunk, on: connection)
             try connection.execute("COMMIT")
@@ -280,7 +295,7 @@ struct TargetWriter: Sendable {
             return try connection.transaction { connection in
                 let rejected: Int
                 if chunk.isSplit {
-                    try reject(chunk, reason: error.message, on: connection)
+                    try reject(chunk, in: format, reason: error.message, on: connection)
                     rejected = 1
                 } else {
                     rejected = try copyRowByRow(chunk, copy, on: connection)
