@@ -48,6 +48,11 @@ cat >"$work/config.json" <<JSON
  "sync": {"tables": ["orders"]}}
 JSON
 export S2PG_SOURCE_PASSWORD=$S2PG_MARIADB_PASSWORD S2PG_TARGET_PASSWORD=$S2PG_POSTGRES_PASSWORD
+# The full load again in text COPY, and split over 2 and 4 streams (sync.parallel_streams).
+sed 's/"tables": \["orders"\]}/"tables": ["orders"], "copy_format": "text"}/' "$work/config.json" >"$work/text.json"
+for streams in 2 4; do
+  sed "s/\"tables\": \\[\"orders\"\\]}/\"tables\": [\"orders\"], \"parallel_streams\": $streams}/" "$work/config.json" >"$work/streams$streams.json"
+done
 
 settle() { target_sql -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null; }
 
@@ -131,6 +136,10 @@ for run in $(seq 1 "$RUNS"); do
   echo "== run $run of $RUNS" >&2
   settle; raw_pipeline
   settle; measure "$work/full" "$S2PG" full-load --config "$work/config.json"; record full "$work/full"
+  settle; measure "$work/fulltext" "$S2PG" full-load --config "$work/text.json"; record fulltext "$work/fulltext"
+  for streams in 2 4; do
+    settle; measure "$work/full$streams" "$S2PG" full-load --config "$work/streams$streams.json"; record "full$streams" "$work/full$streams"
+  done
   # The raw window, then s2pg catching up untimed (those rows are unchanged for it now).
   raw_window "$(change $((4 * run)))"
   "$S2PG" sync --config "$work/config.json" >/dev/null 2>&1
@@ -167,7 +176,10 @@ echo
 echo "| run                                  | wall s   | rows/s    | vs raw | RSS MiB | CPU s  |"
 echo "|--------------------------------------|----------|-----------|--------|---------|--------|"
 row "raw pipeline (mariadb \| psql COPY)" raw "$ROWS" raw
-row "s2pg full-load" full "$ROWS" raw
+row "s2pg full-load (binary COPY)" full "$ROWS" raw
+row "  the same in text COPY" fulltext "$ROWS" raw
+row "  binary, 2 streams" full2 "$ROWS" raw
+row "  binary, 4 streams" full4 "$ROWS" raw
 row "raw window (mariadb \| psql upsert)" window "$changed" window
 row "s2pg sync, $changed rows changed" incremental "$changed" window
 row "  the same right after a CHECKPOINT" checkpointed "$changed" ""
@@ -176,9 +188,10 @@ echo
 echo "Wall time includes process start. RSS and CPU of the raw pipeline are the mariadb client's;"
 echo "s2pg's are its whole process. 'vs raw' is s2pg's rows/s over the raw run's above it: the raw pipeline"
 echo "for the full load, the raw window (TEMP + COPY + upsert by psql, one transaction) for a sync."
+echo "Rows/s per stream: $(for key in full full2 full4; do n=${key#full}; n=${n:-1}; printf '%s stream(s) %.0f, ' "$n" "$(calc "$ROWS / $(median_of "$key") / $n")"; done | sed 's/, $//')."
 echo
 echo "Every run's wall seconds:"
-for key in raw full window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done
+for key in raw full fulltext full2 full4 window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done
 
 fi
 

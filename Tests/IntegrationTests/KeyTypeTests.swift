@@ -67,7 +67,7 @@ struct KeyTypeTests {
              key: "a, b, c", rows: ["'-01:00:00', 18446744073709551615, b'1'", "'-01:00:00', 0, b'1'", "'01:00:00', 0, 0xffffffffffffffff", "'01:00:00', 0, 0"]),
     ]
 
-    @Test("keys of every type: synced in pages of 2-3 by the key tie-break, reload resumes after each key, under every sql_mode", arguments: cases)
+    @Test("keys of every type: synced in pages of 2-3 by the key tie-break, reload resumes after each key and parts end at one, under every sql_mode", arguments: cases)
     func keyType(_ keyCase: Case) async throws {
         try await SyncFixture.with(SyncConfiguration(batchRows: keyCase.batchRows)) { fixture in
             let count = keyCase.rows.count
@@ -93,6 +93,13 @@ struct KeyTypeTests {
                 let after = try await fixture.source.query(try queries.reload(afterKey: key, since: nil)).rows
                 #expect(after.count == count - position - 1, "after key \(position)")
                 #expect(after.first == ordered.dropFirst(position + 1).first, "after key \(position)")
+                // A part of a reload in several streams: up to and including its last key.
+                let through = try await fixture.source.query(try queries.reload(afterKey: nil, through: key, since: nil)).rows
+                #expect(through == Array(ordered.prefix(position + 1)), "through key \(position)")
+                if position > 0 {
+                    let part = try await fixture.source.query(try queries.reload(afterKey: storedKeys[0], through: key, since: nil)).rows
+                    #expect(part == Array(ordered[1...position]), "after key 0 through key \(position)")
+                }
             }
 
             // Every row at one updated_at: the pages walk the tie by key alone.

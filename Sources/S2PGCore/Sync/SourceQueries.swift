@@ -59,6 +59,16 @@ public struct SourceQueries: Sendable {
 
     /// `(k1, k2) > (v1, v2)` in the form the range optimizer understands: `k1 > v1 OR k1 = v1 AND k2 > v2`.
     private func keyAfter(_ key: [String]) throws -> String {
+        try keyBound(key, beyond: ">", last: ">")
+    }
+
+    /// `(k1, k2) <= (v1, v2)`, likewise: `k1 < v1 OR k1 = v1 AND k2 <= v2`.
+    private func keyAtMost(_ key: [String]) throws -> String {
+        try keyBound(key, beyond: "<", last: "<=")
+    }
+
+    /// One term per key column: the columns before it equal, it `beyond` (or `last`, the last column's).
+    private func keyBound(_ key: [String], beyond: String, last final: String) throws -> String {
         guard key.count == keyColumns.count else {
             throw S2PGError(
                 code: .state,
@@ -67,7 +77,8 @@ public struct SourceQueries: Sendable {
         }
         let values = try zip(plan.key, key).map { try literal($1, for: $0) }
         return keyColumns.indices.map { last in
-            (0..<last).map { "\(keyColumns[$0]) = \(values[$0])" } + ["\(keyColumns[last]) > \(values[last])"]
+            let operation = last == keyColumns.count - 1 ? final : beyond
+            return (0..<last).map { "\(keyColumns[$0]) = \(values[$0])" } + ["\(keyColumns[last]) \(operation) \(values[last])"]
         }.map { $0.joined(separator: " AND ") }.joined(separator: " OR ")
     }
 
@@ -131,15 +142,21 @@ public struct SourceQueries: Sendable {
     }
 
     /// A whole-table read for a reload: in key order (so it can resume after `afterKey`), or unordered for a
-    /// keyless table; incremental tables only from `since` on.
-    public func reload(afterKey: [String]?, since: SourceTimestamp?) throws -> String {
+    /// keyless table; a part of one up to `through`; incremental tables only from `since` on.
+    public func reload(afterKey: [String]?, through: [String]? = nil, since: SourceTimestamp?) throws -> String {
         var conditions: [String] = []
         if let afterKey { conditions.append("(\(try keyAfter(afterKey)))") }
+        if let through { conditions.append("(\(try keyAtMost(through)))") }
         if let since, let cursor = plan.cursor { conditions.append("\(MariaDBIdentifier.quote(cursor.column)) >= \(literal(since))") }
         var sql = "SELECT \(selectList) FROM \(table)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if !keyColumns.isEmpty { sql += " ORDER BY " + keyColumns.joined(separator: ", ") }
         return sql
+    }
+
+    /// The row at `offset` in key order: its key bounds a part of a reload split into parts.
+    public func row(atOffset offset: Int) -> String {
+        "SELECT \(selectList) FROM \(table) ORDER BY \(keyColumns.joined(separator: ", ")) LIMIT 1 OFFSET \(offset)"
     }
 
     /// The source's clock in the zone the cursor column is written in. TIMESTAMP: UTC, or the sessions' zone

@@ -47,6 +47,11 @@ public struct TableState: Sendable, Codable {
         return key.map { String(decoding: try! encoder.encode($0), as: UTF8.self) }
     }
 
+    /// A key stored by `json`, read back.
+    static func key(json: String?) -> [String]? {
+        json.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+    }
+
     static let columns = """
         source_table, target_table, mode, cursor_updated_at, cursor_key::text, rows_applied,
         last_run_at::text, last_success_at::text, last_error, last_error_at::text, refill_reason, full_load_table,
@@ -56,14 +61,11 @@ public struct TableState: Sendable, Codable {
         """
 
     init(row: [String?]) {
-        func strings(_ json: String?) -> [String]? {
-            json.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-        }
         sourceTable = row[0]!
         targetTable = row[1]!
         mode = row[2]!
         cursorUpdatedAt = row[3]
-        cursorKey = strings(row[4])
+        cursorKey = Self.key(json: row[4])
         rowsApplied = Int(row[5]!) ?? 0
         lastRunAt = row[6]
         lastSuccessAt = row[7]
@@ -71,7 +73,7 @@ public struct TableState: Sendable, Codable {
         lastErrorAt = row[9]
         refillReason = row[10]
         fullLoadTable = row[11]
-        fullLoadKey = strings(row[12])
+        fullLoadKey = Self.key(json: row[12])
         fullLoadStartedAt = row[13]
         counts = ValuePolicyCounts()
         counts.invalidDatesNulled = Int(row[14]!) ?? 0

@@ -238,10 +238,14 @@ struct TargetWriter: Sendable {
     var loadTable: String { TargetName.for("_s2pg_load_" + plan.targetName) }
     private var qualifiedLoadTable: String { PostgresIdentifier.qualified(plan.targetSchema, loadTable) }
 
+    /// The parts of a reload copied in several streams.
+    var parts: ReloadParts { ReloadParts(schema: state.schema, table: plan.sourceName) }
+
     /// Starts a reload from scratch: a fresh load table without its primary key (added after the data, which
-    /// is faster), recorded in the state with the source clock it started at. Columns the mirror keeps after
-    /// they were dropped at the source are in it too, filled from the mirror when the reload finishes.
-    func beginReload(startedAt: String?, on connection: isolated PostgresConnection) throws {
+    /// is faster), recorded in the state with the source clock it started at and its `parts` (none for one
+    /// stream). Columns the mirror keeps after they were dropped at the source are in it too, filled from the
+    /// mirror when the reload finishes.
+    func beginReload(startedAt: String?, parts new: [ReloadParts.Part], on connection: isolated PostgresConnection) throws {
         try connection.transaction { connection in
             try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
             let kept = try keptColumns(of: plan.targetName, on: connection).map { "\(PostgresIdentifier.quote($0.name)) \($0.type)" }
@@ -255,6 +259,7 @@ struct TargetWriter: Sendable {
             try connection.execute(
                 "UPDATE \(state.table) SET full_load_table = $2, full_load_key = NULL, full_load_started_at = $3 WHERE source_table = $1",
                 [plan.sourceName, loadTable, startedAt])
+            try parts.record(new, on: connection)
             // The reloaded mirror is compared anew, not by the fingerprints of the one it replaces.
             try FingerprintLedger(schema: state.schema, table: plan.sourceName).clear(on: connection)
         }
@@ -272,10 +277,10 @@ struct TargetWriter: Sendable {
         return try connection.execute("SELECT to_regclass($1) IS NOT NULL", [qualifiedLoadTable]).rows[0][0] == "t"
     }
 
-    /// Copies one chunk of a reload as it comes and records how far it got, in one transaction: the first
-    /// piece of a large row opens it, the chunk that ends the row commits it. Refused rows go to the reject
-    /// log. Returns the rejected count, or `nil` while the chunk continues.
-    func copyReloadChunk(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws -> Int? {
+    /// Copies one chunk of a reload (of its `part`, when it is in parts) as it comes and records how far it
+    /// got, in one transaction: the first piece of a large row opens it, the chunk that ends the row commits
+    /// it. Refused rows go to the reject log. Returns the rejected count, or `nil` while the chunk continues.
+    func copyReloadChunk(_ chunk: EncodedChunk, part: Int?, on connection: isolated PostgresConnection) throws -> Int? {
         let copy = "COPY \(qualifiedLoadTable) (\(columnList)) FROM STDIN\(format.option)"
         if !connection.isCopying {
             try connection.execute("BEGIN")
@@ -287,7 +292,7 @@ struct TargetWriter: Sendable {
         do {
             try connection.writeCopy(format.trailer)
             try connection.endCopy()
-            try recordReloadProgress(chunk, on: connection)
+            try recordReloadProgress(chunk, part: part, on: connection)
             try connection.execute("COMMIT")
             return 0
         } catch let error as PostgresError where error.isDataError {
@@ -300,18 +305,25 @@ struct TargetWriter: Sendable {
                 } else {
                     rejected = try copyRowByRow(chunk, copy, on: connection)
                 }
-                try recordReloadProgress(chunk, on: connection)
+                try recordReloadProgress(chunk, part: part, on: connection)
                 return rejected
             }
         }
     }
 
-    private func recordReloadProgress(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
-        try connection.execute(
-            """
-            UPDATE \(state.table) SET full_load_key = $2::jsonb, \(Self.countAssignments(from: 3))
-            WHERE source_table = $1
-            """, [plan.sourceName, TableState.json(chunk.lastKey)] + countParameters(chunk.counts))
+    private func recordReloadProgress(_ chunk: EncodedChunk, part: Int?, on connection: isolated PostgresConnection) throws {
+        if let part {
+            try parts.recordProgress(of: part, through: chunk.lastKey, on: connection)
+            try connection.execute(
+                "UPDATE \(state.table) SET \(Self.countAssignments(from: 2)) WHERE source_table = $1",
+                [plan.sourceName] + countParameters(chunk.counts))
+        } else {
+            try connection.execute(
+                """
+                UPDATE \(state.table) SET full_load_key = $2::jsonb, \(Self.countAssignments(from: 3))
+                WHERE source_table = $1
+                """, [plan.sourceName, TableState.json(chunk.lastKey)] + countParameters(chunk.counts))
+        }
     }
 
     /// Finishes a reload: row ids for a keyless table, the primary key, then one short transaction that drops
@@ -358,6 +370,7 @@ struct TargetWriter: Sendable {
                     "ALTER TABLE \(plan.qualifiedTargetName) RENAME CONSTRAINT \(loadKey) TO \(PostgresIdentifier.quote(TargetName.for(plan.targetName + "_pkey")))")
             }
             let count = Int(try connection.execute("SELECT count(*) FROM \(plan.qualifiedTargetName)").rows[0][0]!)!
+            try parts.clear(on: connection)
             try connection.execute(
                 """
                 UPDATE \(state.table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
@@ -435,6 +448,7 @@ struct TargetWriter: Sendable {
     private func restartReload(because reason: String, on connection: isolated PostgresConnection) throws {
         try connection.transaction { connection in
             try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
+            try parts.clear(on: connection)
             try connection.execute(
                 """
                 UPDATE \(state.table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
