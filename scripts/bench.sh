@@ -188,7 +188,7 @@ echo
 echo "Wall time includes process start. RSS and CPU of the raw pipeline are the mariadb client's;"
 echo "s2pg's are its whole process. 'vs raw' is s2pg's rows/s over the raw run's above it: the raw pipeline"
 echo "for the full load, the raw window (TEMP + COPY + upsert by psql, one transaction) for a sync."
-echo "Rows/s per stream: $(for key in full full2 full4; do n=${key#full}; n=${n:-1}; printf '%s stream(s) %.0f, ' "$n" "$(calc "$ROWS / $(median_of "$key") / $n")"; done | sed 's/, $//')."
+echo "Full load rows/s by stream count (sync.parallel_streams): 1: $(calc "$ROWS / $(median_of full)" | xargs printf '%.0f'), 2: $(calc "$ROWS / $(median_of full2)" | xargs printf '%.0f'), 4: $(calc "$ROWS / $(median_of full4)" | xargs printf '%.0f') (each stream is a source connection, a PostgreSQL backend and an encoder of its own, sharing these $(nproc) cores)."
 echo
 echo "Every run's wall seconds:"
 for key in raw full fulltext full2 full4 window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done

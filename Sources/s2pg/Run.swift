@@ -28,13 +28,15 @@ extension S2PGCommand {
             let endpoint = (metrics ?? configuration.metricsListen).map { address in
                 (address, MetricsEndpoint(registry: MetricsEndpoint.bootstrap(), health: { health.withLock { $0 } }))
             }
+            let live = LiveReplicator(replicator)
             let work = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     if let (address, endpoint) = endpoint {
                         group.addTask { try await endpoint.serve(on: address, logger: logger) }
                     }
-                    group.addTask { try await Self.passes(LiveReplicator(replicator), every: period, health: health) }
-                    // Either ends only by an error or the signal: then both stop.
+                    group.addTask { try await live.heartbeat() }
+                    group.addTask { try await Self.passes(live, every: period, health: health) }
+                    // Each ends only by an error or the signal: then all stop.
                     defer { group.cancelAll() }
                     try await group.next()
                 }
@@ -52,10 +54,16 @@ extension S2PGCommand {
                 sources.append(source)
             }
             defer { sources.forEach { $0.cancel() } }
+            // However it stops, its tables go to the other workers at once rather than when its lease expires.
             do {
                 try await work.value
+                await live.leave()
             } catch is CancellationError {
+                await live.leave()
                 logger.notice("stopped")
+            } catch {
+                await live.leave()
+                throw error
             }
         }
 

@@ -7,7 +7,7 @@ import S2PGCore
 extension S2PGCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Per table: mode, cursor, rows applied, last success, last error, and lag behind the source.")
+            abstract: "Per table: mode, cursor, rows applied, last success, last error, and lag behind the source; then the s2pg run workers and the tables each holds.")
 
         @OptionGroup var options: GlobalOptions
 
@@ -20,8 +20,9 @@ extension S2PGCommand {
             try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: Logger(label: "s2pg"))
             let states = try await StateStore(schema: configuration.target.stateSchema).all(on: target)
             let holders = try await TableLease.holders(schema: configuration.target.stateSchema, on: target)
+            let workers = try await WorkerRegistry.all(schema: configuration.target.stateSchema, on: target)
             // The state is in the target; the source only adds the lag, so an unreachable source is no failure.
-            let report = await StatusReport.make(states, holders: holders, configuration: configuration)
+            let report = await StatusReport.make(states, holders: holders, workers: workers, configuration: configuration)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

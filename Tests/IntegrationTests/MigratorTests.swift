@@ -6,7 +6,10 @@ import Testing
 @Suite("State schema migrations", .enabled(if: LiveDatabases.enabled))
 struct MigratorTests {
     static let logger = Logger(label: "s2pg.test")
-    static let stateTables = ["bucket_fingerprints", "column_map", "leases", "rejects", "reload_parts", "schema_migrations", "table_state"]
+    static let stateTables = [
+        "assignments", "bucket_fingerprints", "column_map", "leases", "pass_history", "rejects", "reload_parts", "schema_migrations",
+        "table_state", "workers",
+    ]
 
     /// Runs `body` with a connection and a state schema name nobody uses; drops the schema afterwards.
     static func withStateSchema(_ body: (PostgresConnection, String) async throws -> Void) async throws {

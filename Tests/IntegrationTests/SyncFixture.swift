@@ -66,7 +66,7 @@ struct SyncFixture: Sendable {
              "sync": {"batch_rows": \(sync.batchRows), "parallel_tables": \(sync.parallelTables), "lookback_seconds": \(sync.lookbackSeconds),
                       "deletes": "\(sync.deletes.rawValue)", "deletes_interval": "\(sync.deletesIntervalSeconds)s",
                       "max_delete_fraction": \(sync.maxDeleteFraction), "catalog_refresh": "\(sync.catalogRefreshSeconds)s",
-                      "copy_format": "\(sync.binaryCopy ? "binary" : "text")", "parallel_streams": \(sync.parallelStreams),
+                      "copy_format": "\(sync.binaryCopy ? "binary" : "text")", "parallel_streams": \(sync.parallelStreams), "worker_lease": "\(sync.workerLeaseSeconds)s",
                       "tables": [\(sync.tables.map { "\"\($0)\"" }.joined(separator: ", "))]}}
             """
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(LiveDatabases.uniqueName("s2pg") + ".json")

@@ -68,7 +68,7 @@ struct ConfigurationTests {
                       "batch_rows": 500, "lookback_seconds": 60, "tables": ["a", "b"], "exclude_tables": ["c"],
                       "parallel_tables": 4, "keys": {"events": ["id", "at"]}, "tinyint1_as_boolean": true,
                       "deletes": "soft", "deletes_interval": "1h", "max_delete_fraction": 0.25,
-                      "catalog_refresh": "0s", "copy_format": "text", "parallel_streams": 4},
+                      "catalog_refresh": "0s", "copy_format": "text", "parallel_streams": 4, "worker_lease": "2m"},
              "metrics": {"listen": "[::1]:9187"}}
             """#)
         #expect(config.metricsListen == ListenAddress("[::1]:9187"))
@@ -100,6 +100,7 @@ struct ConfigurationTests {
         #expect(config.sync.tinyint1AsBoolean)
         #expect(!config.sync.binaryCopy)
         #expect(config.sync.parallelStreams == 4)
+        #expect(config.sync.workerLeaseSeconds == 120)
         #expect(config.sync.deletes == .soft)
         #expect(config.sync.deletesIntervalSeconds == 3600)
         #expect(config.sync.maxDeleteFraction == 0.25)
@@ -127,7 +128,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {\#(minimalSource)}, "sink": {}}"#,
               error: "test.json: sink: unknown key (allowed here: metrics, source, sync, target)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"window_hour": 1, "batchrows": 2}}"#,
-              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, catalog_refresh, copy_format, deletes, deletes_interval, exclude_tables, initial_sync_start, keys, lookback_seconds, max_delete_fraction, parallel_streams, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours)"),
+              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, catalog_refresh, copy_format, deletes, deletes_interval, exclude_tables, initial_sync_start, keys, lookback_seconds, max_delete_fraction, parallel_streams, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours, worker_lease)"),
         .init(json: #"{"source": {\#(minimalSource), "port": "3306"}}"#,
               error: #"test.json: source.port: expected an integer from 1 to 65535, got "3306" (a string)"#),
         .init(json: #"{"source": {\#(minimalSource), "port": 70000}}"#,
@@ -180,6 +181,8 @@ struct ConfigurationTests {
               error: #"test.json: sync.copy_format: expected "binary" or "text", got "csv""#),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"parallel_streams": 0}}"#,
               error: "test.json: sync.parallel_streams: expected an integer from 1 to 64, got 0 (an integer)"),
+        .init(json: #"{"source": {\#(minimalSource)}, "sync": {"worker_lease": "0s"}}"#,
+              error: #"test.json: sync.worker_lease: expected a duration of a second or more such as "10s", "30s" or "2m", got "0s""#),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"max_delete_fraction": 2}}"#,
               error: "test.json: sync.max_delete_fraction: expected a number from 0 to 1, got 2 (an integer)"),
         .init(json: #"{"source": {\#(minimalSource)}, "metrics": {"listen": "9187"}}"#,

@@ -30,6 +30,9 @@ public struct SyncConfiguration: Sendable {
     public var binaryCopy: Bool
     /// How many connections to each side one table's reload copies over, each a part of its key range.
     public var parallelStreams: Int
+    /// How long an `s2pg run` worker's assignments last unrenewed: a worker that dies loses its tables to the
+    /// others after this.
+    public var workerLeaseSeconds: Int
 
     public enum DeleteMode: String, Sendable, CaseIterable {
         /// The row is deleted from the mirror: the mirror equals the source.
@@ -47,7 +50,7 @@ public struct SyncConfiguration: Sendable {
         tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2,
         keys: [String: [String]] = [:], tinyint1AsBoolean: Bool = false, deletes: DeleteMode = .hard,
         deletesIntervalSeconds: Int = 300, maxDeleteFraction: Double = 0.5, catalogRefreshSeconds: Int = 300,
-        binaryCopy: Bool = true, parallelStreams: Int = 1
+        binaryCopy: Bool = true, parallelStreams: Int = 1, workerLeaseSeconds: Int = 30
     ) {
         self.updatedAtColumn = updatedAtColumn
         self.initialSyncStart = initialSyncStart
@@ -65,6 +68,7 @@ public struct SyncConfiguration: Sendable {
         self.catalogRefreshSeconds = catalogRefreshSeconds
         self.binaryCopy = binaryCopy
         self.parallelStreams = parallelStreams
+        self.workerLeaseSeconds = workerLeaseSeconds
     }
 
     init(reading object: ConfigurationObject?) throws(ConfigurationError) {
@@ -116,6 +120,12 @@ public struct SyncConfiguration: Sendable {
             binaryCopy = format == "binary"
         }
         parallelStreams = try object.integer("parallel_streams", in: 1...64) ?? parallelStreams
+        if let lease = try object.string("worker_lease") {
+            guard let seconds = DurationText.seconds(lease, minimum: 1) else {
+                throw object.error("worker_lease", "expected a duration of a second or more such as \"10s\", \"30s\" or \"2m\", got \"\(lease)\"")
+            }
+            workerLeaseSeconds = seconds
+        }
         try object.rejectUnknownKeys()
     }
 }

@@ -14,12 +14,14 @@ public struct StatusReport: Sendable, Codable {
     }
 
     public var tables: [Table]
+    /// The `s2pg run` workers sharing the state schema, with the tables assigned to each.
+    public var workers: [WorkerRegistry.Worker]
     /// Why the lag is unknown, when the source could not be asked for its clock.
     public var sourceError: String?
 
     /// Each table's lag is measured against the source's UTC clock.
     public static func make(
-        _ states: [TableState], holders: [String: TableLease.Holder], configuration: Configuration
+        _ states: [TableState], holders: [String: TableLease.Holder], workers: [WorkerRegistry.Worker], configuration: Configuration
     ) async -> StatusReport {
         var now: SourceTimestamp?
         var sourceError: String?
@@ -36,7 +38,7 @@ public struct StatusReport: Sendable, Codable {
             let lag = state.currentAsOf.flatMap(SourceTimestamp.init).flatMap { asOf in now?.seconds(since: asOf) }
             return Table(table: state.sourceTable, state: state, lagSeconds: lag, heldBy: holders[state.sourceTable])
         }
-        return StatusReport(tables: tables, sourceError: sourceError)
+        return StatusReport(tables: tables, workers: workers, sourceError: sourceError)
     }
 
     public var text: String {
@@ -61,6 +63,18 @@ public struct StatusReport: Sendable, Codable {
             let counts = state.counts
             if !counts.isZero {
                 lines.append("    values changed by policy: \(counts.invalidDatesNulled) invalid dates → NULL, \(counts.nulBytesRemoved) lost NUL bytes, \(counts.invalidUTF8Replaced) had invalid UTF-8 replaced")
+            }
+        }
+        if !workers.isEmpty {
+            lines.append("")
+            lines.append("workers (s2pg run processes sharing this state schema)")
+            for worker in workers {
+                let working = tables.filter { $0.heldBy.map { $0.host == worker.host && $0.pid == worker.pid } ?? false }.map(\.table)
+                lines.append(
+                    "\(worker.worker): pid \(worker.pid) on \(worker.host), since \(worker.startedAt), renewed \(worker.renewedAt)"
+                        + (worker.expired ? ", EXPIRED at \(worker.expiresAt) (its tables go to the others)" : ""))
+                lines.append("    \(worker.tables.count) tables assigned\(worker.tables.isEmpty ? "" : ": " + worker.tables.joined(separator: ", "))")
+                if !working.isEmpty { lines.append("    working on: \(working.joined(separator: ", "))") }
             }
         }
         if let sourceError { lines.append("lag unknown: \(sourceError)") }

@@ -22,11 +22,15 @@ public struct TableLease: Sendable {
         public var host: String
         public var pid: Int
         public var command: String
+        /// This process among all that ever shared the state schema: host, pid and a random suffix (a pid is
+        /// used again, on another host or after a restart).
+        public var worker: String
 
         public init(command: String) {
             host = ProcessInfo.processInfo.hostName
             pid = Int(ProcessInfo.processInfo.processIdentifier)
             self.command = command
+            worker = "\(host)/\(pid)/" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         }
     }
 

@@ -8,9 +8,12 @@ import PostgresClient
 /// all when the catalog is read, and left so by each whole pass). Those incremental tables are first asked
 /// together, in a statement or two (`ChangeProbe`), whether they have rows past their cursors; the ones
 /// that have none are recorded current in one statement and not otherwise touched. Every other table gets a
-/// whole pass of its own, without the mirror check when its mirror is known to be in shape.
+/// whole pass of its own, without the mirror check when its mirror is known to be in shape. Each pass covers
+/// only the tables assigned to this worker (`WorkerRegistry`): several `s2pg run` processes on one target
+/// share its tables.
 public actor LiveReplicator {
     public nonisolated let replicator: Replicator
+    public nonisolated let registry: WorkerRegistry
     private let pools: Replicator.Pools
     private var plans: [TablePlan] = []
     private var catalogRead: ContinuousClock.Instant?
@@ -21,7 +24,10 @@ public actor LiveReplicator {
 
     public init(_ replicator: Replicator) {
         self.replicator = replicator
-        pools = Replicator.Pools(replicator.configuration)
+        let configuration = replicator.configuration
+        registry = WorkerRegistry(
+            schema: configuration.target.stateSchema, identity: replicator.identity, leaseSeconds: configuration.sync.workerLeaseSeconds)
+        pools = Replicator.Pools(configuration)
     }
 
     /// One pass over the selected tables. Throws only for what stops every table (see `Replicator.sync`).
@@ -56,8 +62,17 @@ public actor LiveReplicator {
                 }
             }
         }
-        let quiet = try await quietTables()
-        let others = plans.filter { !quiet.contains($0.sourceName) }
+        let target = try await pools.targets.take()
+        let registry = self.registry
+        let names = plans.map(\.sourceName)
+        let mine = try await target.run { connection in
+            try PassHistory(schema: registry.schema).prune(on: connection)
+            return try registry.claim(names, on: connection)
+        }
+        await pools.targets.giveBack(target)
+        let assigned = plans.filter { mine.contains($0.sourceName) }
+        let quiet = try await quietTables(assigned)
+        let others = assigned.filter { !quiet.contains($0.sourceName) }
         let inShape = Set(others.filter { verified[$0.sourceName] == $0 }.map(\.sourceName))
         var outcomes = try await replicator.sync(others, pools: pools, inShape: inShape)
         let planned = Dictionary(others.map { ($0.sourceName, $0) }) { first, _ in first }
@@ -80,10 +95,43 @@ public actor LiveReplicator {
         return outcomes.sorted { $0.table < $1.table }
     }
 
+    /// Renews this worker every third of its lease until cancelled, so that a pass longer than the lease (a
+    /// large reload) keeps its tables; on a connection of its own, apart from the passes'.
+    public nonisolated func heartbeat() async throws {
+        let registry = registry
+        let every = Duration.seconds(registry.leaseSeconds) / 3
+        var target: PostgresConnection?
+        while true {
+            try await Task.sleep(for: every)
+            do {
+                let connection: PostgresConnection
+                if let target { connection = target } else { connection = try await PostgresConnection.connect(replicator.configuration.target.connection) }
+                target = connection
+                if try await !connection.run({ try registry.renew(on: $0) }) {
+                    replicator.logger.warning("this worker's lease had expired: its tables may have gone to other workers; the next pass takes its share again")
+                }
+            } catch {
+                // The target is away: the passes say so; the next beat tries a new connection.
+                target = nil
+                replicator.logger.debug("worker heartbeat failed: \(error)")
+            }
+        }
+    }
+
+    /// Gives this worker's tables back for the others to take at once (`s2pg run` stopping).
+    public func leave() async {
+        let registry = registry
+        guard let target = try? await pools.targets.take() else { return }
+        if (try? await target.run({ try registry.leave(on: $0) })) == nil {
+            replicator.logger.warning("could not give this worker's tables back: the others take them when its lease expires")
+        }
+        await pools.targets.giveBack(target)
+    }
+
     /// The tables found with nothing past their cursors, and recorded current as of the source's clock before
     /// they were asked. None when there is nothing to ask or the probe failed (a table dropped at the source
     /// fails all of its statement): then every table gets a whole pass, and the catalog is read again next.
-    private func quietTables() async throws -> Set<String> {
+    private func quietTables(_ plans: [TablePlan]) async throws -> Set<String> {
         let configuration = replicator.configuration
         let store = StateStore(schema: configuration.target.stateSchema)
         let target = try await pools.targets.take()

@@ -157,8 +157,12 @@ public struct Replicator: Sendable {
             }
             return Outcome(table: plan.sourceName, result: .failure(error))
         }
+        let history = PassHistory(schema: store.schema)
+        let identity = identity
+        var record: String?
         do {
             if reload { try await store.reset([plan.sourceName], on: tableTarget) }
+            record = try await tableTarget.run { try history.begin(plan.sourceName, by: identity, on: $0) }
             let source = try await sources.take()
             var tableSync = TableSync(plan: plan, configuration: configuration, logger: logger)
             tableSync.allowMassDelete = allowMassDelete
@@ -166,6 +170,7 @@ public struct Replicator: Sendable {
             let result = try await repair
                 ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget, inShape: inShape)
             await sources.giveBack(source)
+            if let record { try await tableTarget.run { try history.end(record, result: .success(result), on: $0) } }
             // The table is synced and committed whatever happens now; a connection that cannot give the lease
             // back is dropped instead, which ends the lease with it.
             if (try? await lease.release(on: tableTarget)) != nil { await targets.giveBack(tableTarget) }
@@ -194,6 +199,7 @@ public struct Replicator: Sendable {
             // broken has lost the lease with it, and the error is recorded on a new one. Either way the
             // table's connection is not reused.
             _ = try? await tableTarget.rollback()
+            if let record { _ = try? await tableTarget.run { try history.end(record, result: .failure(error), on: $0) } }
             if (try? await store.recordError("\(error)", for: plan.sourceName, on: tableTarget)) == nil,
                 let target = try? await targets.take(),
                 (try? await store.recordError("\(error)", for: plan.sourceName, on: target)) != nil

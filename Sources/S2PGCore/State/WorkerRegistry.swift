@@ -1,0 +1,128 @@
+import Crypto
+import Foundation
+import PostgresClient
+
+/// The `s2pg run` processes sharing one state schema, and which tables each is assigned. A worker renews its
+/// row and its assignments every pass and every third of `sync.worker_lease` in between (a long reload is one
+/// pass); one that stops deletes them; one that dies loses them when they expire. Each pass a worker takes
+/// its fair share, the selected tables over the live workers rounded up: it gives back tables beyond it and
+/// takes unassigned or expired ones up to it, so a worker that joins gets tables from the others' next passes
+/// on, without a restart. All of `workers`' and `assignments`' SQL is here.
+public struct WorkerRegistry: Sendable {
+    public let schema: String
+    public let identity: TableLease.Identity
+    /// How long an assignment lasts unrenewed.
+    public let leaseSeconds: Int
+
+    public init(schema: String, identity: TableLease.Identity, leaseSeconds: Int) {
+        self.schema = schema
+        self.identity = identity
+        self.leaseSeconds = leaseSeconds
+    }
+
+    private var workers: String { PostgresIdentifier.qualified(schema, "workers") }
+    private var assignments: String { PostgresIdentifier.qualified(schema, "assignments") }
+    private var expiry: String { "now() + make_interval(secs => \(leaseSeconds))" }
+
+    /// Workers rebalance one at a time: a transaction-level advisory lock of the state schema's own.
+    private var lockKey: String {
+        let digest = SHA256.hash(data: Data((schema + "\u{0}assignments").utf8))
+        return String(Int64(bitPattern: digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }))
+    }
+
+    /// The fair share of `tables` tables among `workers` live ones.
+    static func share(of tables: Int, among workers: Int) -> Int {
+        (tables + max(workers, 1) - 1) / max(workers, 1)
+    }
+
+    /// Renews this worker and its assignments, takes or gives back tables to hold its fair share of
+    /// `tables` (the selected ones), and returns those assigned to it now.
+    public func claim(_ tables: [String], on connection: isolated PostgresConnection) throws -> Set<String> {
+        let me = identity.worker
+        return try connection.transaction { connection in
+            try connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey])
+            try connection.execute(
+                """
+                INSERT INTO \(workers) (worker_id, host, pid, expires_at) VALUES ($1, $2, $3::integer, \(expiry))
+                ON CONFLICT (worker_id) DO UPDATE SET renewed_at = now(), expires_at = EXCLUDED.expires_at
+                """, [me, identity.host, String(identity.pid)])
+            // Expired rows are nobody's: a dead worker's, or tables no longer selected that one held.
+            try connection.execute("DELETE FROM \(workers) WHERE expires_at < now()")
+            try connection.execute("DELETE FROM \(assignments) WHERE expires_at < now()")
+            let live = Int(try connection.execute("SELECT count(*) FROM \(workers)").rows[0][0]!)!
+            try connection.execute("UPDATE \(assignments) SET expires_at = \(expiry) WHERE worker_id = $1", [me])
+            let selected = Set(tables)
+            var mine = try connection.execute("SELECT source_table FROM \(assignments) WHERE worker_id = $1 ORDER BY source_table", [me])
+                .rows.compactMap { $0[0] }.filter { selected.contains($0) }
+            let fair = Self.share(of: tables.count, among: live)
+            if mine.count > fair {
+                let extra = Array(mine.suffix(mine.count - fair))
+                try connection.execute(
+                    "DELETE FROM \(assignments) WHERE worker_id = $1 AND source_table IN (SELECT jsonb_array_elements_text($2::jsonb))",
+                    [me, TableState.json(extra)])
+                mine.removeLast(extra.count)
+            } else if mine.count < fair {
+                let taken = try connection.execute(
+                    """
+                    INSERT INTO \(assignments) (source_table, worker_id, expires_at)
+                    SELECT t.name, $1, \(expiry) FROM jsonb_array_elements_text($2::jsonb) AS t(name)
+                    WHERE NOT EXISTS (SELECT 1 FROM \(assignments) AS a WHERE a.source_table = t.name)
+                    ORDER BY t.name LIMIT $3::integer
+                    RETURNING source_table
+                    """, [me, TableState.json(tables), String(fair - mine.count)])
+                mine += taken.rows.compactMap { $0[0] }
+            }
+            return Set(mine)
+        }
+    }
+
+    /// Renews this worker and its assignments between passes; false when it was found expired (its tables
+    /// may be another's by now: the next pass's `claim` says which are its own).
+    public func renew(on connection: isolated PostgresConnection) throws -> Bool {
+        let renewed = try connection.execute(
+            "UPDATE \(workers) SET renewed_at = now(), expires_at = \(expiry) WHERE worker_id = $1 AND expires_at >= now() RETURNING 1",
+            [identity.worker])
+        guard !renewed.rows.isEmpty else { return false }
+        try connection.execute("UPDATE \(assignments) SET expires_at = \(expiry) WHERE worker_id = $1", [identity.worker])
+        return true
+    }
+
+    /// Gives back this worker's tables and removes it: the others take them at their next passes.
+    public func leave(on connection: isolated PostgresConnection) throws {
+        try connection.transaction { connection in
+            try connection.execute("DELETE FROM \(assignments) WHERE worker_id = $1", [identity.worker])
+            try connection.execute("DELETE FROM \(workers) WHERE worker_id = $1", [identity.worker])
+        }
+    }
+
+    /// A worker as `s2pg status` shows it.
+    public struct Worker: Sendable, Codable, Hashable {
+        public var worker: String
+        public var host: String
+        public var pid: Int
+        public var startedAt: String
+        public var renewedAt: String
+        public var expiresAt: String
+        /// Past its expiry: dead or cut off; its tables go to the others.
+        public var expired: Bool
+        public var tables: [String]
+    }
+
+    /// Every registered worker with the tables assigned to it now.
+    public static func all(schema: String, on connection: PostgresConnection) async throws -> [Worker] {
+        let workers = PostgresIdentifier.qualified(schema, "workers")
+        let assignments = PostgresIdentifier.qualified(schema, "assignments")
+        return try await connection.execute(
+            """
+            SELECT w.worker_id, w.host, w.pid, w.started_at::text, w.renewed_at::text, w.expires_at::text, (w.expires_at < now())::text,
+                   COALESCE((SELECT jsonb_agg(a.source_table ORDER BY a.source_table) FROM \(assignments) AS a
+                             WHERE a.worker_id = w.worker_id AND a.expires_at >= now())::text, '[]')
+            FROM \(workers) AS w ORDER BY w.started_at, w.worker_id
+            """, []
+        ).rows.map { row in
+            Worker(
+                worker: row[0]!, host: row[1]!, pid: Int(row[2]!) ?? 0, startedAt: row[3]!, renewedAt: row[4]!, expiresAt: row[5]!,
+                expired: row[6] == "true", tables: TableState.key(json: row[7]) ?? [])
+        }
+    }
+}
