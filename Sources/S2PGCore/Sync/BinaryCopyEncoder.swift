@@ -70,11 +70,11 @@ public struct BinaryCopyEncoder {
             appendBigEndian(UInt32(value.count))
             output.append(contentsOf: value)
         case .date(let key):
-            guard CopyEncoder.isValidDate(value), let days = Self.days(value) else { return appendInvalidDate(key: key, bytes: 4) }
+            guard let days = Self.days(value) else { return appendInvalidDate(key: key, bytes: 4) }
             appendBigEndian(UInt32(4))
             appendBigEndian(UInt32(bitPattern: Int32(days - BinaryField.epochDays)))
         case .timestamp(let key):
-            guard CopyEncoder.isValidDate(value), let days = Self.days(value) else { return appendInvalidDate(key: key, bytes: 8) }
+            guard let days = Self.days(value) else { return appendInvalidDate(key: key, bytes: 8) }
             guard let micros = Self.microseconds(ofTimeIn: value) else { return appendMalformed(8) }
             appendBigEndian(UInt32(8))
             appendBigEndian(UInt64(bitPattern: Int64(days - BinaryField.epochDays) * 86_400_000_000 + micros))
@@ -111,8 +111,15 @@ public struct BinaryCopyEncoder {
 
     // MARK: Fields
 
+    /// Byte by byte, most significant first: measured faster than appending the value's bytes as a buffer
+    /// (a generic call per field header, 17% of a reload's CPU in s2pg).
+    @inline(__always)
     private mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.bigEndian) { output.append(contentsOf: $0) }
+        var shift = T.bitWidth - 8
+        while shift >= 0 {
+            output.append(UInt8(truncatingIfNeeded: value >> shift))
+            shift -= 8
+        }
     }
 
     /// A field whose length is known once it is written: room for the length, filled in by `endField`.
@@ -268,12 +275,9 @@ public struct BinaryCopyEncoder {
         return result
     }
 
-    /// Days since 1970-01-01 of the `YYYY-MM-DD` that `CopyEncoder.isValidDate` accepted.
+    /// Days since 1970-01-01 of a `YYYY-MM-DD...` that PostgreSQL accepts (`CopyEncoder.isValidDate`).
     private static func days(_ value: UnsafeRawBufferPointer) -> Int? {
-        func number(_ range: Range<Int>) -> Int {
-            range.reduce(0) { $0 * 10 + Int(value[$1] - Byte.zero) }
-        }
-        return SourceTimestamp.daysFromCivil(number(0..<4), number(5..<7), number(8..<10))
+        CopyEncoder.date(value).map { SourceTimestamp.daysFromCivil($0.year, $0.month, $0.day) }
     }
 
     /// Microseconds into the day of `YYYY-MM-DD HH:MM:SS[.ffffff]`; `nil` if the time is malformed.
@@ -281,24 +285,23 @@ public struct BinaryCopyEncoder {
         guard value.count >= 19, value[10] == UInt8(ascii: " ") || value[10] == UInt8(ascii: "T"),
             value[13] == UInt8(ascii: ":"), value[16] == UInt8(ascii: ":")
         else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var result: Int64 = 0
-            for index in range {
-                guard isDigit(value[index]) else { return nil }
-                result = result * 10 + Int64(value[index] - Byte.zero)
-            }
-            return result
+        var malformed = false
+        func digit(_ index: Int) -> Int64 {
+            let digit = Int64(value[index]) &- Int64(Byte.zero)
+            if digit < 0 || digit > 9 { malformed = true }
+            return digit
         }
-        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            hour < 24, minute < 60, second < 60
-        else { return nil }
+        let hour = digit(11) * 10 + digit(12)
+        let minute = digit(14) * 10 + digit(15)
+        let second = digit(17) * 10 + digit(18)
         var fraction: Int64 = 0
         if value.count > 19 {
             let digits = value.count - 20
-            guard value[19] == UInt8(ascii: "."), (1...6).contains(digits), let parsed = number(20..<value.count) else { return nil }
-            fraction = parsed
+            guard value[19] == UInt8(ascii: "."), (1...6).contains(digits) else { return nil }
+            for index in 20..<value.count { fraction = fraction * 10 + digit(index) }
             for _ in digits..<6 { fraction *= 10 }
         }
+        guard !malformed, hour < 24, minute < 60, second < 60 else { return nil }
         return ((hour * 60 + minute) * 60 + second) * 1_000_000 + fraction
     }
 }

@@ -296,18 +296,24 @@ public struct CopyEncoder {
     /// A DATE/DATETIME/TIMESTAMP text whose date part PostgreSQL accepts: year 1 or later, a real month and
     /// day. MySQL stores `0000-00-00` and, depending on its SQL mode, `2023-02-00` or `2023-02-31`.
     static func isValidDate(_ value: UnsafeRawBufferPointer) -> Bool {
-        guard value.count >= 10, value[4] == Byte.dash, value[7] == Byte.dash else { return false }
-        func number(_ range: Range<Int>) -> Int? {
-            var result = 0
-            for index in range {
-                let digit = Int(value[index]) - Int(Byte.zero)
-                guard digit >= 0, digit <= 9 else { return nil }
-                result = result * 10 + digit
-            }
-            return result
+        date(value) != nil
+    }
+
+    /// The year, month and day of a date PostgreSQL accepts (see `isValidDate`), else `nil`.
+    @inline(__always)
+    static func date(_ value: UnsafeRawBufferPointer) -> (year: Int, month: Int, day: Int)? {
+        guard value.count >= 10, value[4] == Byte.dash, value[7] == Byte.dash else { return nil }
+        var malformed = false
+        func digit(_ index: Int) -> Int {
+            let digit = Int(value[index]) &- Int(Byte.zero)
+            if digit < 0 || digit > 9 { malformed = true }
+            return digit
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return false }
-        return year >= 1 && (1...12).contains(month) && day >= 1 && day <= SourceTimestamp.days(in: month, of: year)
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6)
+        let day = digit(8) * 10 + digit(9)
+        guard !malformed, year >= 1, (1...12).contains(month), day >= 1, day <= SourceTimestamp.days(in: month, of: year) else { return nil }
+        return (year, month, day)
     }
 }
 

@@ -433,7 +433,8 @@ public struct TableSync: Sendable {
         }
         if progress.withLock({ $0.drawn }) { progressLine?(nil) }
         progress.withLock { $0.drawn = false }
-        let total = try await target.run { try writer.finishReload(cursor: startedAt, on: $0) }
+        let copiedRows = resuming ? nil : result.rows - result.rejected
+        let total = try await target.run { try writer.finishReload(cursor: startedAt, copied: copiedRows, on: $0) }
         logger.info("Reloaded: \(total) rows in the mirror")
         return result
     }
