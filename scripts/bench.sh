@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # s2pg's benchmark: the raw pipeline (mariadb | psql COPY) against s2pg on the same machine, same run.
 #   scripts/bench.sh [rows]      (default 1000000; S2PG_BENCH_RUNS timed runs each, default 5)
-# Prints wall seconds (median), rows/s, the ratio to the raw pipeline, peak RSS and CPU seconds; then the
+# Prints wall seconds (median), rows/s, the ratio to the raw pipeline, peak RSS and CPU seconds (the full
+# load in binary COPY, in text COPY and over 2 and 4 streams, beside the raw pipeline's source half alone); then the
 # peak RSS of s2pg on single large rows (a 64 MiB value, a 200 MiB row) against its goal, 64 MiB + 2x the row.
 # Then deletes and comparisons on the same table (S2PG_BENCH=deletes): finding deleted rows (against copying
 # every key over, Sling's way), repairing a full-mode table in place against reloading it, and verify.
@@ -135,6 +136,11 @@ raw_pipeline; WALL[raw]=""; RSS[raw]=""; CPU[raw]=""
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run of $RUNS" >&2
   settle; raw_pipeline
+  # The source half alone (the mariadb client into /dev/null): what no pipeline with one source stream beats.
+  start=$(date +%s.%N)
+  mariadb --no-defaults --default-character-set=utf8mb4 -h "$S2PG_MARIADB_HOST" -P "$S2PG_MARIADB_PORT" -u "$S2PG_MARIADB_USER" \
+    --batch --quick -N s2pg_bench -e "SELECT $COLUMNS FROM orders" >/dev/null
+  WALL[source]+="$(calc "$(date +%s.%N) - $start") "
   settle; measure "$work/full" "$S2PG" full-load --config "$work/config.json"; record full "$work/full"
   settle; measure "$work/fulltext" "$S2PG" full-load --config "$work/text.json"; record fulltext "$work/fulltext"
   for streams in 2 4; do
@@ -176,6 +182,7 @@ echo
 echo "| run                                  | wall s   | rows/s    | vs raw | RSS MiB | CPU s  |"
 echo "|--------------------------------------|----------|-----------|--------|---------|--------|"
 row "raw pipeline (mariadb \| psql COPY)" raw "$ROWS" raw
+row "  its source half alone (> /dev/null)" source "$ROWS" raw
 row "s2pg full-load (binary COPY)" full "$ROWS" raw
 row "  the same in text COPY" fulltext "$ROWS" raw
 row "  binary, 2 streams" full2 "$ROWS" raw
@@ -191,7 +198,7 @@ echo "for the full load, the raw window (TEMP + COPY + upsert by psql, one trans
 echo "Full load rows/s by stream count (sync.parallel_streams): 1: $(calc "$ROWS / $(median_of full)" | xargs printf '%.0f'), 2: $(calc "$ROWS / $(median_of full2)" | xargs printf '%.0f'), 4: $(calc "$ROWS / $(median_of full4)" | xargs printf '%.0f') (each stream is a source connection, a PostgreSQL backend and an encoder of its own, sharing these $(nproc) cores)."
 echo
 echo "Every run's wall seconds:"
-for key in raw full fulltext full2 full4 window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done
+for key in raw source full fulltext full2 full4 window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done
 
 fi
 

@@ -66,4 +66,20 @@ let benchmarks: @Sendable () -> Void = {
         }
         blackHole(encoder.output.count)
     }
+    // The same rows in binary COPY, as a reload of `orders` writes them (its mirror's column types).
+    let fields: [BinaryField] = [.int64, .int32, .text, .numeric, .int32, .text, .json, .timestamp(key: false), .timestamp(key: false), .int16]
+    Benchmark(
+        "BinaryCopyEncoder, orders row",
+        configuration: .init(metrics: [.throughput, .wallClock, .instructions, .mallocCountTotal], scalingFactor: .kilo)
+    ) { benchmark in
+        var encoder = BinaryCopyEncoder(fields: fields)
+        encoder.output.reserveCapacity(1 << 21)
+        var next = 0
+        for _ in benchmark.scaledIterations {
+            encoder.append(rows.row(next))
+            next = next == rows.count - 1 ? 0 : next + 1
+            if encoder.output.count > 1 << 20 { encoder.output.removeAll(keepingCapacity: true) }
+        }
+        blackHole(encoder.output.count)
+    }
 }

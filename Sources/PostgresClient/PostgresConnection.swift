@@ -36,8 +36,10 @@ public actor PostgresConnection {
         PQsetNoticeProcessor(handle.pointer, { _, _ in }, nil)
         let connection = PostgresConnection(handle: handle.pointer, executor: executor, endpoint: endpoint)
         // Values come back as text and are parsed and compared as such: their formats are fixed here, whatever
-        // the server's, the database's or the role's settings or PGDATESTYLE and PGOPTIONS would choose.
-        try await connection.execute("SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1")
+        // the server's, the database's or the role's settings or PGDATESTYLE, PGTZ and PGOPTIONS would choose.
+        // UTC, because s2pg writes timestamptz values as UTC text (a reload's COPY among them).
+        try await connection.execute(
+            "SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET TimeZone = 'UTC'")
         return connection
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 import S2PGCore
 import Testing
@@ -74,6 +75,32 @@ struct CopyFormatTests {
             #expect(loaded[3][7] == "0.000000000000000000000000000001" && loaded[3][8] == "9999999999.99")
             #expect(loaded[3][15...17] == ["9999-12-31", "9999-12-31 23:59:59", "9999-12-31 23:59:59.999999"])
             #expect(loaded[2][7] == "100.500000000000000000000000000000" && loaded[2][15] == nil && loaded[2][16] == nil)
+        }
+    }
+
+    @Test(
+        "TIMESTAMP values reach the mirror as the same instants whatever zone the target's sessions default to (PGTZ), in both formats",
+        arguments: [true, false])
+    func targetSessionZone(binary: Bool) async throws {
+        var sync = SyncConfiguration()
+        sync.binaryCopy = binary
+        try await SyncFixture.with(sync) { fixture in
+            try await fixture.source.execute("CREATE TABLE events (id INT NOT NULL PRIMARY KEY, at TIMESTAMP(6) NULL, updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute(
+                "INSERT INTO events VALUES (1, '2025-07-01 12:00:00.250000', NOW(6) - INTERVAL 1 HOUR), (2, '2025-12-01 23:30:00', NOW(6) - INTERVAL 1 HOUR)")
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            // A target whose sessions default to New York: a value read as local time there would be 4 or 5 hours off.
+            let load = try await S2PGProcess.run(["full-load", "--config", file.path], environment: environment.merging(["PGTZ": "America/New_York"]) { $1 })
+            #expect(load.status == 0, "\(load.error)")
+            #expect(try await fixture.mirror("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM events ORDER BY id") == [
+                ["2025-07-01 12:00:00.250000"], ["2025-12-01 23:30:00.000000"],
+            ])
+            try await fixture.source.execute("UPDATE events SET at = '2026-01-15 08:00:00', updated_at = NOW(6) WHERE id = 2")
+            let sync = try await S2PGProcess.run(["sync", "--config", file.path], environment: environment.merging(["PGTZ": "America/New_York"]) { $1 })
+            #expect(sync.status == 0, "\(sync.error)")
+            #expect(try await fixture.mirror("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM events WHERE id = 2") == [["2026-01-15 08:00:00"]])
+            #expect(try await fixture.verify("events").isEqual)
         }
     }
 }

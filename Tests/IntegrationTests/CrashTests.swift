@@ -29,7 +29,8 @@ struct CrashTests {
     }
 
     /// Starts s2pg with `arguments` and sends it `signal` as soon as the state column `column` of table `big`
-    /// is set; returns the process once it has ended.
+    /// is set (waiting up to 3 minutes: the whole suite runs at once on two cores); returns the process once
+    /// it has ended.
     @discardableResult
     static func start(
         _ arguments: [String], _ fixture: SyncFixture, signal: Int32, when column: String
@@ -38,7 +39,7 @@ struct CrashTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let stateTable = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "table_state")
         let process = try S2PGProcess.start(arguments + ["--config", file.path], environment: environment)
-        try await waitUntil {
+        try await waitUntil(within: 180) {
             let value = try await fixture.mirror("SELECT \(column)::text FROM \(stateTable) WHERE source_table = 'big'").first?[0]
             return value != nil && value != "{}"
         }

@@ -32,7 +32,7 @@ struct WorkerTests {
             defer { for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
             // All three share the tables: each holds some (one that started first took them all, and gave
             // back all but its share once the others had joined).
-            try await CrashTests.waitUntil("each of the three workers holds tables", within: 60) {
+            try await CrashTests.waitUntil("each of the three workers holds tables", within: 180) {
                 let held = try await fixture.mirror(
                     "SELECT count(DISTINCT worker_id)::text, count(*)::text FROM \(PostgresIdentifier.qualified(state, "assignments")) WHERE expires_at >= now()")
                 return held == [["3", "29"]]
@@ -46,7 +46,7 @@ struct WorkerTests {
             try await fixture.source.execute("ANALYZE TABLE big_load")
             try await fixture.source.execute("RENAME TABLE big_load TO big")
             let parts = PostgresIdentifier.qualified(state, "reload_parts")
-            try await CrashTests.waitUntil("big's reload has copied rows", within: 60) {
+            try await CrashTests.waitUntil("big's reload has copied rows", within: 180) {
                 try await fixture.mirror("SELECT count(done_key)::text FROM \(parts) WHERE source_table = 'big'") == [["2"]]
             }
             let holder = try #require(try await TableLease.holders(schema: state, on: fixture.target)["big"])
@@ -61,7 +61,7 @@ struct WorkerTests {
             for table in small.prefix(10) {
                 try await fixture.source.execute("UPDATE \(table) SET v = 'after the kill', updated_at = NOW(6) WHERE id <= 5")
             }
-            try await CrashTests.waitUntil("big reloaded and the changes mirrored", within: 90) {
+            try await CrashTests.waitUntil("big reloaded and the changes mirrored", within: 180) {
                 let state = try await fixture.state("big")
                 guard state.fullLoadTable == nil, state.lastSuccessAt != nil else { return false }
                 for table in small.prefix(10) {
@@ -104,7 +104,9 @@ struct WorkerTests {
                 WHERE source_table = 'big' AND started_at > $1::timestamptz ORDER BY started_at LIMIT 1
                 """, [killedAt])
             let seconds = try #require(takeover.first?[0].flatMap(Double.init))
-            #expect(seconds <= Double(Self.lease) + 2, "big was taken over \(seconds) s after the kill")
+            // At most the lease (renewed every second until the kill), then a survivor's next pass, which a
+            // loaded machine (the whole suite at once) can delay by a few seconds.
+            #expect(seconds <= Double(Self.lease) + 4, "big was taken over \(seconds) s after the kill")
             #expect(takeover.first?[1] == "reload")
             // It resumed the killed worker's parts rather than starting over.
             #expect(try #require(takeover.first?[2].flatMap { Int($0) }) < CrashTests.rows)
