@@ -48,38 +48,40 @@ extension String {
     }
 }
 
+/// Either encoder, as the benchmark drives it.
+protocol SampleEncoder {
+    var output: [UInt8] { get set }
+    mutating func appendRow(_ row: borrowing MariaDBRow)
+}
+
+extension CopyEncoder: SampleEncoder {
+    mutating func appendRow(_ row: borrowing MariaDBRow) { append(row) }
+}
+
+extension BinaryCopyEncoder: SampleEncoder {
+    mutating func appendRow(_ row: borrowing MariaDBRow) { append(row) }
+}
+
+/// One scaled iteration encodes one row, so every figure is per row: mallocs should be 0.
+func encoderBenchmark<Encoder: SampleEncoder>(_ name: String, rows: SampleRows, _ make: @escaping @Sendable () -> Encoder) {
+    Benchmark(name, configuration: .init(metrics: [.throughput, .wallClock, .instructions, .mallocCountTotal], scalingFactor: .kilo)) { benchmark in
+        var encoder = make()
+        encoder.output.reserveCapacity(1 << 21)
+        var next = 0
+        for _ in benchmark.scaledIterations {
+            encoder.appendRow(rows.row(next))
+            next = next == rows.count - 1 ? 0 : next + 1
+            if encoder.output.count > 1 << 20 { encoder.output.removeAll(keepingCapacity: true) }
+        }
+        blackHole(encoder.output.count)
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let rows = SampleRows()
     let encodings: [ValueEncoding] = [.number, .number, .text, .number, .number, .text, .text, .dateTime, .dateTime, .number]
-    // One scaled iteration encodes one row, so every figure is per row: mallocs should be 0.
-    Benchmark(
-        "CopyEncoder, orders row",
-        configuration: .init(metrics: [.throughput, .wallClock, .instructions, .mallocCountTotal], scalingFactor: .kilo)
-    ) { benchmark in
-        var encoder = CopyEncoder(encodings: encodings)
-        encoder.output.reserveCapacity(1 << 21)
-        var next = 0
-        for _ in benchmark.scaledIterations {
-            encoder.append(rows.row(next))
-            next = next == rows.count - 1 ? 0 : next + 1
-            if encoder.output.count > 1 << 20 { encoder.output.removeAll(keepingCapacity: true) }
-        }
-        blackHole(encoder.output.count)
-    }
+    encoderBenchmark("CopyEncoder, orders row", rows: rows) { CopyEncoder(encodings: encodings) }
     // The same rows in binary COPY, as a reload of `orders` writes them (its mirror's column types).
     let fields: [BinaryField] = [.int64, .int32, .text, .numeric, .int32, .text, .json, .timestamp(key: false), .timestamp(key: false), .int16]
-    Benchmark(
-        "BinaryCopyEncoder, orders row",
-        configuration: .init(metrics: [.throughput, .wallClock, .instructions, .mallocCountTotal], scalingFactor: .kilo)
-    ) { benchmark in
-        var encoder = BinaryCopyEncoder(fields: fields)
-        encoder.output.reserveCapacity(1 << 21)
-        var next = 0
-        for _ in benchmark.scaledIterations {
-            encoder.append(rows.row(next))
-            next = next == rows.count - 1 ? 0 : next + 1
-            if encoder.output.count > 1 << 20 { encoder.output.removeAll(keepingCapacity: true) }
-        }
-        blackHole(encoder.output.count)
-    }
+    encoderBenchmark("BinaryCopyEncoder, orders row", rows: rows) { BinaryCopyEncoder(fields: fields) }
 }

@@ -8,10 +8,10 @@ import Testing
 struct CopyFormatTests {
     static let columns = """
         id::text, i::text, s::text, tb::text, y::text, iu::text, bu::text, d::text, d2::text, c, vc, t, j::text,
-        encode(bn, 'hex'), encode(bl, 'hex'), dt::text, dtm::text, dt6::text, ts::text, e, updated_at::text
+        encode(bn, 'hex'), encode(bl, 'hex'), dt::text, dtm::text, dt6::text, ts::text, e, updated_at::text, f::text, db::text
         """
 
-    @Test("every type with a binary form, edge values and value policies: binary and text reloads give the same mirror")
+    @Test("every type with a binary form (floats too), edge values and value policies: binary and text reloads give the same mirror")
     func sameMirror() async throws {
         try await SyncFixture.with { fixture in
             try await fixture.source.run { connection in
@@ -22,7 +22,7 @@ struct CopyFormatTests {
                       id BIGINT NOT NULL PRIMARY KEY, i INT, s SMALLINT, tb TINYINT(1), y YEAR, iu INT UNSIGNED ZEROFILL,
                       bu BIGINT UNSIGNED, d DECIMAL(65,30), d2 DECIMAL(12,2), c CHAR(5), vc VARCHAR(50), t TEXT, j JSON,
                       bn BINARY(4), bl BLOB, dt DATE, dtm DATETIME, dt6 DATETIME(6), ts TIMESTAMP(6) NULL, e ENUM('a', 'b c'),
-                      updated_at DATETIME(6) NOT NULL
+                      updated_at DATETIME(6) NOT NULL, f FLOAT, db DOUBLE
                     )
                     """)
                 try connection.execute(
@@ -31,15 +31,15 @@ struct CopyFormatTests {
                     (-9223372036854775808, -2147483648, -32768, -128, 1901, 0, 0, -12345678901234567890123456789012345.123456789012345678901234567890,
                      -0.01, '', '', 'a\\0b\\tc\\\\d\\ne', '{"k": "v\\\\u0000w", "n": [1, 2.5e10, null]}', X'00000000', X'',
                      '0001-01-01', '0000-00-00 00:00:00', '1999-12-31 23:59:59.999999', '1970-01-01 00:00:01.000000', 'a',
-                     '2025-10-01 00:00:00'),
+                     '2025-10-01 00:00:00', 16777216, -1.7976931348623157e308),
                     (0, 0, 0, 0, 2155, 42, 18446744073709551615, 0, 0, 'é', 'tab\\there', '日本 🎉', '[]', X'DEADBEEF', X'00FF5C0A',
                      '2024-02-29', '2000-01-01 00:00:00', '2000-01-01 00:00:00.000001', '2038-01-19 03:14:07.999999', 'b c',
-                     '2025-10-01 00:00:01'),
+                     '2025-10-01 00:00:01', 0.1, 0.1),
                     (9223372036854775807, 2147483647, 32767, 127, NULL, 4294967295, 1, 0.000000000000000000000000000001, 9999999999.99,
                      NULL, NULL, NULL, NULL, NULL, NULL, '9999-12-31', '9999-12-31 23:59:59', '9999-12-31 23:59:59.999999', NULL, NULL,
-                     '2025-10-01 00:00:02'),
+                     '2025-10-01 00:00:02', 3.40282e38, 2.2250738585072014e-308),
                     (5, NULL, NULL, NULL, NULL, NULL, NULL, 100.5, 123.40, 'x', 'y', REPEAT('long ', 1000), '"s"', X'01020304', X'00',
-                     '2023-02-00', '2023-02-31 10:00:00', '0000-00-00 00:00:00.000000', NULL, '', '2025-10-01 00:00:03')
+                     '2023-02-00', '2023-02-31 10:00:00', '0000-00-00 00:00:00.000000', NULL, '', '2025-10-01 00:00:03', -0, NULL)
                     """)
             }
             let plan = try #require(try await Replicator(configuration: fixture.configuration, logger: SyncFixture.logger).plans(only: ["kinds"]).first)
@@ -69,7 +69,7 @@ struct CopyFormatTests {
                 "-12345678901234567890123456789012345.123456789012345678901234567890", "-0.01", "", "", "ab\tc\\d\ne",
                 // MariaDB's JSON is LONGTEXT with a check, so the mirror's column is text (SingleStore's is jsonb).
                 #"{"k": "v\u0000w", "n": [1, 2.5e10, null]}"#, "00000000", "", "0001-01-01", nil, "1999-12-31 23:59:59.999999",
-                "1970-01-01 00:00:01+00", "a", "2025-10-01 00:00:00",
+                "1970-01-01 00:00:01+00", "a", "2025-10-01 00:00:00", "1.6777216e+07", "-1.7976931348623157e+308",
             ])
             #expect(loaded[1][6] == "18446744073709551615" && loaded[1][13] == "deadbeef" && loaded[1][14] == "00ff5c0a")
             #expect(loaded[3][7] == "0.000000000000000000000000000001" && loaded[3][8] == "9999999999.99")

@@ -67,6 +67,23 @@ struct BinaryCopyEncoderTests {
         #expect(Self.roundTrip(text, as: field) == printed)
     }
 
+    @Test(
+        "floats: the IEEE bits C's strtof and strtod give the text, as PostgreSQL's input gives them",
+        arguments: [
+            ("1.5", BinaryField.float64, [0, 0, 0, 8, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0] as [UInt8]),
+            ("-1.7976931348623157e308", .float64, [0, 0, 0, 8, 0xFF, 0xEF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]),
+            ("16777216", .float32, [0, 0, 0, 4, 0x4B, 0x80, 0, 0]), ("0.1", .float32, [0, 0, 0, 4, 0x3D, 0xCC, 0xCC, 0xCD]),
+            ("-0", .float64, [0, 0, 0, 8, 0x80, 0, 0, 0, 0, 0, 0, 0]),
+        ])
+    func floats(_ text: String, _ field: BinaryField, _ bytes: [UInt8]) {
+        #expect(Self.encode(text, as: field) == bytes)
+    }
+
+    @Test("a float that is not a finite number, or not all of one, is refused", arguments: ["1.5x", "", "inf", "1e400", "nan"])
+    func malformedFloat(_ text: String) {
+        #expect(Self.encode(text, as: .float64) == [0, 0, 0, 9] + Array(repeating: 0, count: 9))
+    }
+
     @Test("zero and impossible dates become NULL, or -infinity in a key, and are counted")
     func invalidDates() {
         for (text, field) in [("0000-00-00", BinaryField.date(key: false)), ("2023-02-30 10:00:00", .timestamp(key: false))] {
@@ -107,7 +124,7 @@ struct BinaryCopyEncoderTests {
         let plan = try SchemaDriftTests.plan([("id", "bigint"), ("amount", "decimal(12,2)"), ("at", "datetime(6)")])
         #expect(CopyFormat(plan, binaryAllowed: true) == .binary([.int64, .numeric, .timestamp(key: false)]))
         #expect(CopyFormat(plan, binaryAllowed: false) == .text)
-        let floats = try SchemaDriftTests.plan([("id", "bigint"), ("ratio", "double")])
-        #expect(CopyFormat(floats, binaryAllowed: true) == .text)
+        let times = try SchemaDriftTests.plan([("id", "bigint"), ("ratio", "double"), ("took", "time(6)")])
+        #expect(CopyFormat(times, binaryAllowed: true) == .text)
     }
 }

@@ -1,5 +1,11 @@
 import MariaDBClient
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The hot path in PostgreSQL's binary COPY format: source rows (text-protocol bytes) into tuples of
 /// big-endian fields, so that the COPY backend copies numbers, dates and text instead of parsing and
 /// unescaping them. The value policies are `CopyEncoder`'s, counted the same; a value that is not what its
@@ -55,6 +61,14 @@ public struct BinaryCopyEncoder {
             guard let number = Self.integer(value) else { return appendMalformed(8) }
             appendBigEndian(UInt32(8))
             appendBigEndian(UInt64(bitPattern: number))
+        case .float32:
+            guard let number = Self.float(value, strtof) else { return appendMalformed(4) }
+            appendBigEndian(UInt32(4))
+            appendBigEndian(number.bitPattern)
+        case .float64:
+            guard let number = Self.float(value, strtod) else { return appendMalformed(8) }
+            appendBigEndian(UInt32(8))
+            appendBigEndian(number.bitPattern)
         case .numeric:
             appendNumeric(value)
         case .text:
@@ -273,6 +287,22 @@ public struct BinaryCopyEncoder {
             index += 1
         }
         return result
+    }
+
+    /// The number a float's text spells, by `parse` (`strtof` or `strtod`, in the C locale s2pg runs in);
+    /// `nil` unless all of it is a finite number (MySQL has no NaN or infinity).
+    static func float<T: BinaryFloatingPoint>(
+        _ value: UnsafeRawBufferPointer, _ parse: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T
+    ) -> T? {
+        guard !value.isEmpty, value.count < 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: value.count + 1) { text -> T? in
+            for index in 0..<value.count { text[index] = CChar(bitPattern: value[index]) }
+            text[value.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let number = parse(text.baseAddress!, &end)
+            guard end == text.baseAddress! + value.count, number.isFinite else { return nil }
+            return number
+        }
     }
 
     /// Days since 1970-01-01 of a `YYYY-MM-DD...` that PostgreSQL accepts (`CopyEncoder.isValidDate`).

@@ -3,6 +3,9 @@
 /// (measured per type with psql, docs/benchmarks.md): a table with any other column is copied as text.
 public enum BinaryField: Sendable, Hashable {
     case int16, int32, int64
+    /// `real` and `double precision`: the source's decimal text parsed as C's `strtof`/`strtod` do, as
+    /// PostgreSQL's own input does (a FLOAT is read as the double it is, then rounded once to a float).
+    case float32, float64
     /// `numeric`: base-10000 digits built from the source's decimal text.
     case numeric
     /// Text and `varchar`: the bytes themselves, NUL bytes removed, invalid UTF-8 replaced (as in text COPY).
@@ -25,6 +28,8 @@ public enum BinaryField: Sendable, Hashable {
         case .integer: self = .int32
         case .bigint: self = .int64
         case .numeric: self = .numeric
+        case .real: self = .float32
+        case .doublePrecision: self = .float64
         case .varchar, .text: self = .text
         case .jsonb: self = .json
         case .bytea: self = .bytes
@@ -34,7 +39,7 @@ public enum BinaryField: Sendable, Hashable {
             guard zone == .utc else { return nil }
             self = .timestamp(key: column.isKey)
         case .boolean: self = .boolean
-        case .real, .doublePrecision, .interval, .bitVarying, .array, .other: return nil
+        case .interval, .bitVarying, .array, .other: return nil
         }
     }
 

@@ -48,6 +48,8 @@ struct BinaryTuple {
         case .int16: return signed(2).map { "\($0)" }
         case .int32: return signed(4).map { "\($0)" }
         case .int64: return signed(8).map { "\($0)" }
+        case .float32: return signed(4).map { "\(Float(bitPattern: UInt32(truncatingIfNeeded: $0)))" }
+        case .float64: return signed(8).map { "\(Double(bitPattern: UInt64(bitPattern: $0)))" }
         case .boolean: return value.count == 1 ? (value.first! == 0 ? "f" : "t") : nil
         case .text: return String(decoding: value, as: UTF8.self)
         case .json: return value.first == 1 ? String(decoding: value.dropFirst(), as: UTF8.self) : nil
