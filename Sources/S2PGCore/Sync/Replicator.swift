@@ -4,7 +4,7 @@ import PostgresClient
 
 /// One pass over the selected tables, `sync.parallel_tables` at a time. A table that fails is recorded and
 /// reported; the others still run. Each table is worked on under its `TableLease`, so two s2pg processes
-/// never work on one table at once.
+/// never work on one table at once, and each pass of it is recorded in `PassHistory`.
 public struct Replicator: Sendable {
     public let configuration: Configuration
     public let logger: Logger
@@ -170,9 +170,10 @@ public struct Replicator: Sendable {
             let result = try await repair
                 ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget, inShape: inShape)
             await sources.giveBack(source)
-            if let record { try await tableTarget.run { try history.end(record, result: .success(result), on: $0) } }
-            // The table is synced and committed whatever happens now; a connection that cannot give the lease
-            // back is dropped instead, which ends the lease with it.
+            // The table is synced and committed whatever happens now: a history that cannot say so keeps the
+            // pass unfinished; a connection that cannot give the lease back is dropped instead, which ends the
+            // lease with it.
+            if let record { _ = try? await tableTarget.run { try history.end(record, result: .success(result), on: $0) } }
             if (try? await lease.release(on: tableTarget)) != nil { await targets.giveBack(tableTarget) }
             var metadata: Logger.Metadata = [
                 "table.name": "\(plan.sourceName)", "sync.kind": "\(result.kind.rawValue)", "rows": "\(result.rows)",

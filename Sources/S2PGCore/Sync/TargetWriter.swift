@@ -149,7 +149,14 @@ struct TargetWriter: Sendable {
         let row: String
         switch format {
         case .binary(let types):
-            fields = BinaryTuple(fields: types).values(of: line)
+            // Escaped as in a line of COPY text, so both formats' rejects read alike.
+            fields = BinaryTuple(fields: types).values(of: line).map { value in
+                value.map { text in
+                    var encoder = CopyEncoder(encodings: [.text])
+                    Array(text.utf8).withUnsafeBytes { encoder.append($0, as: .text) }
+                    return String(decoding: encoder.output, as: UTF8.self)
+                }
+            }
             row = fields.map { $0 ?? "\\N" }.joined(separator: "\t")
         case .text:
             row = String(decoding: line.dropLast(), as: UTF8.self)
