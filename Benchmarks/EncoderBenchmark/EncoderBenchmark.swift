@@ -59,7 +59,7 @@ extension CopyEncoder: SampleEncoder {
 }
 
 extension BinaryCopyEncoder: SampleEncoder {
-    mutating func appendRow(_ row: borrowing MariaDBRow) { append(row) }
+    mutating func appendRow(_ row: borrowing MariaDBRow) { append(row, pieceBytes: .max) { _ in } }
 }
 
 /// One scaled iteration encodes one row, so every figure is per row: mallocs should be 0.

@@ -31,7 +31,7 @@ public struct BinaryCopyEncoder {
     /// `CopyEncoder.sliceBytes` has filled it past `pieceBytes`. Bytes and valid UTF-8 text without NUL
     /// bytes are cut at any byte; anything else is encoded whole first (its length precedes it).
     public mutating func append(
-        _ row: borrowing MariaDBRow, pieceBytes: Int = .max, flush: ([UInt8]) throws -> Void = { _ in }
+        _ row: borrowing MariaDBRow, pieceBytes: Int, flush: ([UInt8]) throws -> Void
     ) rethrows {
         appendBigEndian(UInt16(fields.count))
         for index in 0..<fields.count {
