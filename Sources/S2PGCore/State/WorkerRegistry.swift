@@ -46,14 +46,17 @@ public struct WorkerRegistry: Sendable {
                 INSERT INTO \(workers) (worker_id, host, pid, expires_at) VALUES ($1, $2, $3::integer, \(expiry))
                 ON CONFLICT (worker_id) DO UPDATE SET renewed_at = now(), expires_at = EXCLUDED.expires_at
                 """, [me, identity.host, String(identity.pid)])
-            // Expired rows are nobody's: a dead worker's, or tables no longer selected that one held.
+            // Expired rows are nobody's: a dead worker's, and the tables it held.
             try connection.execute("DELETE FROM \(workers) WHERE expires_at < now()")
             try connection.execute("DELETE FROM \(assignments) WHERE expires_at < now()")
             let live = Int(try connection.execute("SELECT count(*) FROM \(workers)").rows[0][0]!)!
+            // A table no longer selected (dropped or renamed at the source) is nobody's to renew.
+            try connection.execute(
+                "DELETE FROM \(assignments) WHERE worker_id = $1 AND source_table NOT IN (SELECT jsonb_array_elements_text($2::jsonb))",
+                [me, TableState.json(tables)])
             try connection.execute("UPDATE \(assignments) SET expires_at = \(expiry) WHERE worker_id = $1", [me])
-            let selected = Set(tables)
             var mine = try connection.execute("SELECT source_table FROM \(assignments) WHERE worker_id = $1 ORDER BY source_table", [me])
-                .rows.compactMap { $0[0] }.filter { selected.contains($0) }
+                .rows.compactMap { $0[0] }
             let fair = Self.share(of: tables.count, among: live)
             if mine.count > fair {
                 let extra = Array(mine.suffix(mine.count - fair))
