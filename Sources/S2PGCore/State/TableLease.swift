@@ -43,8 +43,13 @@ public struct TableLease: Sendable {
     public init(schema: String, table: String) {
         self.schema = schema
         self.table = table
-        let digest = SHA256.hash(data: Data((schema + "\u{0}" + table).utf8))
-        key = Int64(bitPattern: digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        key = Self.advisoryKey(schema + "\u{0}" + table)
+    }
+
+    /// An advisory lock key for `name`: the first 8 bytes of its SHA-256. Every lock s2pg keys by name
+    /// (a table's lease, the workers' rebalancing) comes from here, named so that no two can meet.
+    static func advisoryKey(_ name: String) -> Int64 {
+        Int64(bitPattern: SHA256.hash(data: Data(name.utf8)).prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
     }
 
     private var leases: String { PostgresIdentifier.qualified(schema, "leases") }

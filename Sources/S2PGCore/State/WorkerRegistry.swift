@@ -1,5 +1,3 @@
-import Crypto
-import Foundation
 import PostgresClient
 
 /// The `s2pg run` processes sharing one state schema, and which tables each is assigned. A worker renews its
@@ -24,11 +22,9 @@ public struct WorkerRegistry: Sendable {
     private var assignments: String { PostgresIdentifier.qualified(schema, "assignments") }
     private var expiry: String { "now() + make_interval(secs => \(leaseSeconds))" }
 
-    /// Workers rebalance one at a time: a transaction-level advisory lock of the state schema's own.
-    private var lockKey: String {
-        let digest = SHA256.hash(data: Data((schema + "\u{0}assignments").utf8))
-        return String(Int64(bitPattern: digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }))
-    }
+    /// Workers rebalance one at a time: a transaction-level advisory lock of the state schema's own. Two
+    /// NULs, where a table's lease has one before its name: no table (whose name cannot hold a NUL) shares it.
+    var lockKey: Int64 { TableLease.advisoryKey(schema + "\u{0}\u{0}assignments") }
 
     /// The fair share of `tables` tables among `workers` live ones.
     static func share(of tables: Int, among workers: Int) -> Int {
@@ -40,7 +36,7 @@ public struct WorkerRegistry: Sendable {
     public func claim(_ tables: [String], on connection: isolated PostgresConnection) throws -> Set<String> {
         let me = identity.worker
         return try connection.transaction { connection in
-            try connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", [lockKey])
+            try connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", [String(lockKey)])
             try connection.execute(
                 """
                 INSERT INTO \(workers) (worker_id, host, pid, expires_at) VALUES ($1, $2, $3::integer, \(expiry))

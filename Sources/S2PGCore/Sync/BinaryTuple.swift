@@ -11,11 +11,7 @@ struct BinaryTuple {
         return (0..<count).map { index -> String? in
             guard let length = reader.integer(4), length != 0xFFFF_FFFF else { return nil }
             let value = reader.take(Int(length))
-            guard index < fields.count, let text = Self.text(of: value, as: fields[index]) else {
-                var hex: [UInt8] = Array("\\x".utf8)
-                value.withUnsafeBytes { Byte.appendHex($0, to: &hex) }
-                return String(decoding: hex, as: UTF8.self)
-            }
+            guard index < fields.count, let text = Self.text(of: value, as: fields[index]) else { return Self.hex(value) }
             return text
         }
     }
@@ -53,10 +49,7 @@ struct BinaryTuple {
         case .boolean: return value.count == 1 ? (value.first! == 0 ? "f" : "t") : nil
         case .text: return String(decoding: value, as: UTF8.self)
         case .json: return value.first == 1 ? String(decoding: value.dropFirst(), as: UTF8.self) : nil
-        case .bytes:
-            var hex: [UInt8] = Array("\\x".utf8)
-            Array(value).withUnsafeBytes { Byte.appendHex($0, to: &hex) }
-            return String(decoding: hex, as: UTF8.self)
+        case .bytes: return hex(value)
         case .date:
             guard let days = signed(4) else { return nil }
             if days == Int64(Int32.min) { return "-infinity" }
@@ -73,6 +66,13 @@ struct BinaryTuple {
             return text
         case .numeric: return numeric(value)
         }
+    }
+
+    /// Bytes as bytea prints them: `\x` and two hexadecimal digits a byte.
+    private static func hex(_ value: ArraySlice<UInt8>) -> String {
+        var hex: [UInt8] = Array("\\x".utf8)
+        value.withUnsafeBytes { Byte.appendHex($0, to: &hex) }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     private static func padded(_ value: Int64, _ width: Int) -> String {
