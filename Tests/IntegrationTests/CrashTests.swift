@@ -14,14 +14,18 @@ struct CrashTests {
     static let rows = 300_000
 
     /// Polls `condition` every 10 ms for up to `seconds`; an error (the state schema not there yet) counts
-    /// as no. Past the deadline it records which condition (`what`) never held, and throws.
+    /// as no. Past the deadline, or as soon as the s2pg `process` it waits on has exited, it records which
+    /// condition (`what`) never held, with the end of that process's `log`, and throws.
     static func waitUntil(
-        _ what: String = "the condition", within seconds: Int = 60, _ condition: () async throws -> Bool
+        _ what: String = "the condition", within seconds: Int = 60, on process: Process? = nil, log: URL? = nil,
+        _ condition: () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while await !((try? condition()) ?? false) {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("not within \(seconds) s: \(what)")
+            let exited = process.map { !$0.isRunning } ?? false
+            guard ContinuousClock.now < deadline, !exited else {
+                let output = log.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.map { "\n" + $0.suffix(4000) } ?? ""
+                Issue.record("\(exited ? "s2pg exited first" : "not within \(seconds) s"): \(what)\(output)")
                 throw CancellationError()
             }
             try await Task.sleep(for: .milliseconds(10))

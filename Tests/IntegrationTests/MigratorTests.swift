@@ -37,6 +37,39 @@ struct MigratorTests {
         }
     }
 
+    @Test("two processes migrating one state schema take turns; one migrating another state schema waits for neither")
+    func concurrentMigrations() async throws {
+        try await Self.withStateSchema { connection, schema in
+            try await LiveDatabases.withPostgresSchema { _, scratch in
+                let other = scratch + "_state"
+                try await Migrator(schema: schema).migrate(connection, logger: Self.logger)
+                // A reader holding the ledger keeps the next migration of `schema` waiting inside its transaction.
+                let holder = try await PostgresConnection.connect(try LiveDatabases.postgres())
+                try await holder.execute("BEGIN")
+                try await holder.execute("LOCK TABLE \(PostgresIdentifier.qualified(schema, "schema_migrations")) IN ACCESS EXCLUSIVE MODE")
+                let waiting = try await PostgresConnection.connect(try LiveDatabases.postgres())
+                let pid = try await waiting.execute("SELECT pg_backend_pid()").rows[0][0]!
+                let blocked = Task { try await Migrator(schema: schema).migrate(waiting, logger: Self.logger) }
+                try await CrashTests.waitUntil("the migration waiting for the ledger", within: 60) {
+                    try await connection.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1::integer", [pid]).rows == [["Lock"]]
+                }
+                // Another state schema migrates meanwhile (it would wait on one database-wide lock: give up then).
+                let third = try await PostgresConnection.connect(try LiveDatabases.postgres())
+                try await third.execute("SET lock_timeout = '10s'")
+                let applied = try await Migrator(schema: other).migrate(third, logger: Self.logger)
+                #expect(applied.map(\.label) == Migration.embedded.map(\.label))
+                // A third migration of `schema` waits for the one under way (giving up at its lock_timeout);
+                // that one, once the ledger is free, finds nothing to do.
+                let sameSchema = try await PostgresConnection.connect(try LiveDatabases.postgres())
+                try await sameSchema.execute("SET lock_timeout = '1s'")
+                await #expect(throws: PostgresError.self) { try await Migrator(schema: schema).migrate(sameSchema, logger: Self.logger) }
+                try await holder.execute("ROLLBACK")
+                #expect(try await blocked.value.isEmpty)
+                #expect(try await Self.tables(in: other, connection) == Self.stateTables)
+            }
+        }
+    }
+
     @Test("migration 2 turns the stored key literals of earlier versions into values")
     func typedKeys() async throws {
         try await Self.withStateSchema { connection, schema in

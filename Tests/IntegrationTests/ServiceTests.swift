@@ -9,6 +9,10 @@ import FoundationNetworking
 /// `s2pg run` as a service: its metrics and health probes over HTTP, its JSON logs, its sub-second interval.
 @Suite("s2pg run as a service", .enabled(if: LiveDatabases.enabled))
 struct ServiceTests {
+    /// How long a running s2pg may take to get somewhere: passes every 200 ms, but the whole suite runs at
+    /// once on two cores, and its first minute (every test loading its tables) is the busiest.
+    static let deadline = 120
+
     static func get(_ port: Int, _ path: String) async throws -> (status: Int, body: String) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
@@ -44,18 +48,21 @@ struct ServiceTests {
             try await fixture.source.execute("INSERT INTO leaving VALUES (1, NOW(6))")
             let (file, environment) = try fixture.configurationFile()
             defer { try? FileManager.default.removeItem(at: file) }
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent(LiveDatabases.uniqueName("run") + ".log")
+            defer { try? FileManager.default.removeItem(at: log) }
             let port = try SilentListener.closedPort()
-            let run = try S2PGProcess.start(["run", "--interval", "200ms", "--metrics", "127.0.0.1:\(port)", "--config", file.path], environment: environment)
+            let run = try S2PGProcess.start(
+                ["run", "--interval", "200ms", "--metrics", "127.0.0.1:\(port)", "--config", file.path], environment: environment, log: log)
             defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
-            try await CrashTests.waitUntil("ready", within: 20) { try await Self.get(port, "/readyz").status == 200 }
+            try await CrashTests.waitUntil("ready", within: Self.deadline, on: run, log: log) { try await Self.get(port, "/readyz").status == 200 }
 
             try await fixture.source.execute("CREATE TABLE arriving (id INT NOT NULL PRIMARY KEY, v VARCHAR(10), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
             try await fixture.source.execute("INSERT INTO arriving VALUES (1, 'a', NOW(6)), (2, 'b', NOW(6))")
             try await fixture.source.execute("DROP TABLE leaving")
-            try await CrashTests.waitUntil("the new table synced", within: 20) {
+            try await CrashTests.waitUntil("the new table synced", within: Self.deadline, on: run, log: log) {
                 try await fixture.mirror("SELECT count(*)::text FROM arriving") == [["2"]]
             }
-            try await CrashTests.waitUntil("the dropped table marked missing", within: 20) { try await fixture.state("leaving").sourceMissingSince != nil }
+            try await CrashTests.waitUntil("the dropped table marked missing", within: Self.deadline, on: run, log: log) { try await fixture.state("leaving").sourceMissingSince != nil }
             // Three intervals later it is still ready: a table the source dropped is not one that fails.
             try await Task.sleep(for: .milliseconds(800))
             let ready = try await Self.get(port, "/readyz")
@@ -115,7 +122,7 @@ struct ServiceTests {
                  "--config", file.path], environment: environment, log: log)
             defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
 
-            try await CrashTests.waitUntil("ready", within: 20) { try await Self.get(port, "/readyz").status == 200 }
+            try await CrashTests.waitUntil("ready", within: Self.deadline, on: run, log: log) { try await Self.get(port, "/readyz").status == 200 }
             #expect(try await Self.get(port, "/healthz").status == 200)
             #expect(try await Self.get(port, "/nothing").status == 404)
             let first = try await Self.get(port, "/metrics")
@@ -123,7 +130,7 @@ struct ServiceTests {
             #expect(try Self.sample(first.body, #"s2pg_rows_applied_total{table="ticks"}"#) == 3)
             #expect(try Self.sample(first.body, #"s2pg_table_freshness_seconds{table="ticks"}"#) ?? -1 >= 0)
             try await fixture.source.execute("INSERT INTO ticks VALUES (4, 4, NOW(6)), (5, 5, NOW(6))")
-            try await CrashTests.waitUntil("the new rows counted", within: 20) {
+            try await CrashTests.waitUntil("the new rows counted", within: Self.deadline, on: run, log: log) {
                 try Self.sample(try await Self.get(port, "/metrics").body, #"s2pg_rows_applied_total{table="ticks"}"#) == 5
             }
 
@@ -134,10 +141,10 @@ struct ServiceTests {
                 "SELECT id FROM information_schema.processlist WHERE user = \(MariaDBIdentifier.literal(user.utf8))").strings {
                 _ = try? await fixture.source.execute("KILL CONNECTION \(Int(session[0]!)!)")
             }
-            try await CrashTests.waitUntil("unready", within: 20) { try await Self.get(port, "/readyz").status == 503 }
+            try await CrashTests.waitUntil("unready", within: Self.deadline, on: run, log: log) { try await Self.get(port, "/readyz").status == 503 }
             #expect(try await Self.get(port, "/healthz").status == 200)
             try await fixture.source.execute("ALTER USER \(MariaDBIdentifier.literal(user.utf8))@'%' ACCOUNT UNLOCK")
-            try await CrashTests.waitUntil("ready again", within: 20) { try await Self.get(port, "/readyz").status == 200 }
+            try await CrashTests.waitUntil("ready again", within: Self.deadline, on: run, log: log) { try await Self.get(port, "/readyz").status == 200 }
 
             kill(run.processIdentifier, SIGTERM)
             await S2PGProcess.waitForExit(run)

@@ -3,8 +3,9 @@ import PostgresClient
 
 /// Brings s2pg's state schema in the target up to date.
 ///
-/// All pending migrations run in one transaction, under an advisory lock so two s2pg processes cannot
-/// migrate at once: either every one of them is applied and recorded, or nothing is. Applying twice is a
+/// All pending migrations run in one transaction, under an advisory lock of the state schema's own: two s2pg
+/// processes cannot migrate one state schema at once, and those of different state schemas on one database
+/// never wait for each other. Either every migration is applied and recorded, or nothing is. Applying twice is a
 /// no-op. A migration whose text changed since it was applied, or a ledger newer than this build, stops
 /// with an error instead of guessing.
 public struct Migrator: Sendable {
@@ -22,8 +23,7 @@ public struct Migrator: Sendable {
         let schema = schema
         let migrations = migrations
         let applied = try await connection.transaction { connection in
-            // hashtext('s2pg.migrate'): one lock for every s2pg process on this database.
-            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('s2pg.migrate'))")
+            try connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", [String(TableLease.schemaLockKey(schema, "migrations"))])
             try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(schema))")
             try connection.execute("SET LOCAL search_path TO \(PostgresIdentifier.quote(schema))")
             let ledger = PostgresIdentifier.qualified(schema, "schema_migrations")

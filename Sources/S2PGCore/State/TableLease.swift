@@ -47,9 +47,16 @@ public struct TableLease: Sendable {
     }
 
     /// An advisory lock key for `name`: the first 8 bytes of its SHA-256. Every lock s2pg keys by name
-    /// (a table's lease, the workers' rebalancing) comes from here, named so that no two can meet.
+    /// (a table's lease, the state schema's own locks) comes from here, named so that no two can meet.
     static func advisoryKey(_ name: String) -> Int64 {
         Int64(bitPattern: SHA256.hash(data: Data(name.utf8)).prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    }
+
+    /// The key of a lock of the state schema's own, for `purpose` (its migrations, the workers'
+    /// rebalancing): two NULs, where a table's lease has one before its name, so that no table (whose name
+    /// cannot hold a NUL) shares it, and no other state schema on the database waits for it.
+    static func schemaLockKey(_ schema: String, _ purpose: String) -> Int64 {
+        advisoryKey(schema + "\u{0}\u{0}" + purpose)
     }
 
     private var leases: String { PostgresIdentifier.qualified(schema, "leases") }

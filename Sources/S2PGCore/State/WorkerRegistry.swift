@@ -22,9 +22,8 @@ public struct WorkerRegistry: Sendable {
     private var assignments: String { PostgresIdentifier.qualified(schema, "assignments") }
     private var expiry: String { "now() + make_interval(secs => \(leaseSeconds))" }
 
-    /// Workers rebalance one at a time: a transaction-level advisory lock of the state schema's own. Two
-    /// NULs, where a table's lease has one before its name: no table (whose name cannot hold a NUL) shares it.
-    var lockKey: Int64 { TableLease.advisoryKey(schema + "\u{0}\u{0}assignments") }
+    /// Workers rebalance one at a time: a transaction-level advisory lock of the state schema's own.
+    var lockKey: Int64 { TableLease.schemaLockKey(schema, "assignments") }
 
     /// The fair share of `tables` tables among `workers` live ones.
     static func share(of tables: Int, among workers: Int) -> Int {
