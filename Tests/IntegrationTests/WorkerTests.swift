@@ -13,22 +13,63 @@ import Glibc
 struct WorkerTests {
     static let lease = 3
 
+    /// Creates `tables` at the source, with `rows` rows each, an hour old.
+    static func create(_ tables: [String], rows: Int, _ fixture: SyncFixture) async throws {
+        for table in tables {
+            try await fixture.source.execute(
+                "CREATE TABLE \(table) (id INT NOT NULL PRIMARY KEY, v VARCHAR(40), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+            try await fixture.source.execute("INSERT INTO \(table) SELECT seq, MD5(seq), NOW(6) - INTERVAL 1 HOUR FROM seq_1_to_\(rows)")
+        }
+    }
+
+    /// Starts a worker: `s2pg run` every 200 ms with the configuration `file`.
+    static func start(_ file: URL, _ environment: [String: String]) throws -> Process {
+        try S2PGProcess.start(["run", "--interval", "200ms", "--config", file.path], environment: environment)
+    }
+
+    @Test("a worker that joins during another's long first load takes its share of the tables that load has not begun: each table loaded once")
+    func joinDuringFirstLoad() async throws {
+        try await SyncFixture.with(SyncConfiguration(batchRows: 5000, parallelTables: 1, workerLeaseSeconds: Self.lease)) { fixture in
+            let tables = (1...16).map { String(format: "j%02d", $0) }
+            try await Self.create(tables, rows: 25000, fixture)
+            let (file, environment) = try fixture.configurationFile()
+            defer { try? FileManager.default.removeItem(at: file) }
+            let history = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "pass_history")
+            // Alone, the first worker takes every table; it has loaded one of them when the second joins.
+            let first = try Self.start(file, environment)
+            defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+            try await CrashTests.waitUntil("the first worker loaded a table", within: 180, on: first) {
+                try await fixture.mirror("SELECT count(*)::text FROM \(history) WHERE finished_at IS NOT NULL") != [["0"]]
+            }
+            let second = try Self.start(file, environment)
+            defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+            let stateTable = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "table_state")
+            try await CrashTests.waitUntil("every table loaded", within: 180, on: second) {
+                try await fixture.mirror("SELECT count(last_success_at)::text FROM \(stateTable)") == [[String(tables.count)]]
+            }
+            for worker in [first, second] { kill(worker.processIdentifier, SIGTERM) }
+            for worker in [first, second] { await S2PGProcess.waitForExit(worker) }
+
+            let loads = try await fixture.mirror("SELECT source_table, worker_id FROM \(history) WHERE kind = 'reload' ORDER BY source_table")
+            #expect(loads.map { $0[0]! } == tables, "each table loaded once: \(loads)")
+            let bySecond = loads.filter { $0[1]!.contains("/\(second.processIdentifier)/") }.map { $0[0]! }
+            #expect(!bySecond.isEmpty, "the second worker loaded none of the tables: \(loads)")
+            for table in tables {
+                let report = try await fixture.verify(table)
+                #expect(report.isEqual, "\(table): \(report.summary)")
+            }
+        }
+    }
+
     @Test("three runs, 30 tables, the holder of a large table's reload killed with kill -9: taken over within the lease, every mirror equal, no table synced by two at once")
     func killedWorker() async throws {
         try await SyncFixture.with(SyncConfiguration(batchRows: 5000, parallelStreams: 2, workerLeaseSeconds: Self.lease)) { fixture in
             let small = (1...29).map { String(format: "t%02d", $0) }
-            for table in small {
-                try await fixture.source.execute(
-                    "CREATE TABLE \(table) (id INT NOT NULL PRIMARY KEY, v VARCHAR(40), updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
-                try await fixture.source.execute("INSERT INTO \(table) SELECT seq, MD5(seq), NOW(6) - INTERVAL 1 HOUR FROM seq_1_to_50")
-            }
+            try await Self.create(small, rows: 50, fixture)
             let (file, environment) = try fixture.configurationFile()
             defer { try? FileManager.default.removeItem(at: file) }
             let state = fixture.configuration.target.stateSchema
-            func start() throws -> Process {
-                try S2PGProcess.start(["run", "--interval", "200ms", "--config", file.path], environment: environment)
-            }
-            var workers = [try start(), try start(), try start()]
+            var workers = [try Self.start(file, environment), try Self.start(file, environment), try Self.start(file, environment)]
             defer { for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
             // All three share the tables: each holds some (one that started first took them all, and gave
             // back all but its share once the others had joined).

@@ -3,9 +3,10 @@ import PostgresClient
 /// The `s2pg run` processes sharing one state schema, and which tables each is assigned. A worker renews its
 /// row and its assignments every pass and every third of `sync.worker_lease` in between (a long reload is one
 /// pass); one that stops deletes them; one that dies loses them when they expire. Each pass a worker takes
-/// its fair share, the selected tables over the live workers rounded up: it gives back tables beyond it and
-/// takes unassigned or expired ones up to it, so a worker that joins gets tables from the others' next passes
-/// on, without a restart. All of `workers`' and `assignments`' SQL is here.
+/// its fair share, the selected tables over the live workers rounded up, and again during a pass that lasts
+/// (`LiveReplicator`): it gives back tables beyond it and takes unassigned or expired ones up to it, so a
+/// worker that joins gets tables from the others without a restart, even while they are in a long first
+/// load. All of `workers`' and `assignments`' SQL is here.
 public struct WorkerRegistry: Sendable {
     public let schema: String
     public let identity: TableLease.Identity
@@ -31,8 +32,9 @@ public struct WorkerRegistry: Sendable {
     }
 
     /// Renews this worker and its assignments, takes or gives back tables to hold its fair share of
-    /// `tables` (the selected ones), and returns those assigned to it now.
-    public func claim(_ tables: [String], on connection: isolated PostgresConnection) throws -> Set<String> {
+    /// `tables` (the selected ones), and returns those assigned to it now. Tables beyond the share are given
+    /// back from the end of the names, `started` ones (begun by the pass under way) last.
+    public func claim(_ tables: [String], started: Set<String> = [], on connection: isolated PostgresConnection) throws -> Set<String> {
         let me = identity.worker
         return try connection.transaction { connection in
             try connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", [String(lockKey)])
@@ -54,6 +56,7 @@ public struct WorkerRegistry: Sendable {
                 .rows.compactMap { $0[0] }
             let fair = Self.share(of: tables.count, among: live)
             if mine.count > fair {
+                mine = mine.filter { started.contains($0) } + mine.filter { !started.contains($0) }
                 let extra = Array(mine.suffix(mine.count - fair))
                 try connection.execute(
                     "DELETE FROM \(assignments) WHERE worker_id = $1 AND source_table IN (SELECT jsonb_array_elements_text($2::jsonb))",

@@ -9,8 +9,8 @@ import PostgresClient
 /// together, in a statement or two (`ChangeProbe`), whether they have rows past their cursors; the ones
 /// that have none are recorded current in one statement and not otherwise touched. Every other table gets a
 /// whole pass of its own, without the mirror check when its mirror is known to be in shape. Each pass covers
-/// only the tables assigned to this worker (`WorkerRegistry`): several `s2pg run` processes on one target
-/// share its tables.
+/// only the tables assigned to this worker (`WorkerRegistry`), claimed again during a long pass: several
+/// `s2pg run` processes on one target share its tables.
 public actor LiveReplicator {
     public nonisolated let replicator: Replicator
     public nonisolated let registry: WorkerRegistry
@@ -21,6 +21,12 @@ public actor LiveReplicator {
     private var catalogFingerprint: [String?] = []
     /// The plan each table's mirror is known to be in the shape of: read so, or left so by a whole pass.
     private var verified: [String: TablePlan] = [:]
+    /// The tables selected and this worker's among them, as the last claim left them, and when that was.
+    private var selected: [String] = []
+    private var mine: Set<String> = []
+    private var claimed = ContinuousClock.now
+    /// The tables the pass under way has begun.
+    private var started: Set<String> = []
 
     public init(_ replicator: Replicator) {
         self.replicator = replicator
@@ -70,11 +76,12 @@ public actor LiveReplicator {
             return try registry.claim(names, on: connection)
         }
         await pools.targets.giveBack(target)
+        (selected, self.mine, claimed, started) = (names, mine, .now, [])
         let assigned = plans.filter { mine.contains($0.sourceName) }
         let quiet = try await quietTables(assigned)
         let others = assigned.filter { !quiet.contains($0.sourceName) }
         let inShape = Set(others.filter { verified[$0.sourceName] == $0 }.map(\.sourceName))
-        var outcomes = try await replicator.sync(others, pools: pools, inShape: inShape)
+        var outcomes = try await replicator.sync(others, pools: pools, inShape: inShape) { await self.admit($0) }
         let planned = Dictionary(others.map { ($0.sourceName, $0) }) { first, _ in first }
         for outcome in outcomes {
             switch outcome.result {
@@ -93,6 +100,30 @@ public actor LiveReplicator {
             outcomes.append(Replicator.Outcome(table: table, result: .success(result)))
         }
         return outcomes.sorted { $0.table < $1.table }
+    }
+
+    /// Whether `table`, whose turn in the pass under way has come, is still this worker's. A third of the
+    /// lease after the last claim, claims again first: a worker that joined meanwhile gets its share now,
+    /// from the tables this pass has not begun, not when a long pass (a first load) ends.
+    private func admit(_ table: String) async -> Bool {
+        if ContinuousClock.now - claimed >= Duration.seconds(registry.leaseSeconds) / 3 {
+            claimed = .now
+            let (registry, selected, started) = (registry, selected, started)
+            do {
+                let target = try await pools.targets.take()
+                let now = try await target.run { try registry.claim(selected, started: started, on: $0) }
+                await pools.targets.giveBack(target)
+                let handedBack = mine.subtracting(now).count
+                if handedBack > 0 { replicator.logger.info("gave back \(handedBack) tables to the workers that joined") }
+                mine = now
+            } catch {
+                // The target is away: the table's own pass finds out, and the next claim decides.
+                replicator.logger.debug("claiming this worker's share again failed: \(error)")
+            }
+        }
+        guard mine.contains(table) else { return false }
+        started.insert(table)
+        return true
     }
 
     /// Renews this worker every third of its lease until cancelled, so that a pass longer than the lease (a

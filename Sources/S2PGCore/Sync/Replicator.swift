@@ -80,26 +80,30 @@ public struct Replicator: Sendable {
     }
 
     /// Syncs `plans`, `sync.parallel_tables` at a time (see `sync(only:)`). The mirrors of `inShape` are
-    /// known to be in their plans' shape (see `TableSync.run`).
+    /// known to be in their plans' shape (see `TableSync.run`). A table `admit` turns away when its turn
+    /// comes (given to another worker meanwhile) is left out: it has no outcome.
     func sync(
         _ plans: [TablePlan], reload: Bool = false, wait: Duration? = nil, allowMassDelete: Bool = false, repair: Bool = false,
-        pools: Pools, inShape: Set<String> = []
+        pools: Pools, inShape: Set<String> = [], admit: (@Sendable (String) async -> Bool)? = nil
     ) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
         var pending = plans.makeIterator()
-        try await withThrowingTaskGroup(of: Outcome.self) { group in
+        try await withThrowingTaskGroup(of: Outcome?.self) { group in
             func startNext() {
                 guard let plan = pending.next() else { return }
                 group.addTask {
-                    await self.sync(
+                    if let admit, await !admit(plan.sourceName) { return nil }
+                    return await self.sync(
                         plan, reload: reload, wait: wait, allowMassDelete: allowMassDelete, repair: repair,
                         inShape: inShape.contains(plan.sourceName), sources: pools.sources, targets: pools.targets)
                 }
             }
             for _ in 0..<configuration.sync.parallelTables { startNext() }
             while let outcome = try await group.next() {
-                ReplicatorMetrics.record(outcome)
-                outcomes.append(outcome)
+                if let outcome {
+                    ReplicatorMetrics.record(outcome)
+                    outcomes.append(outcome)
+                }
                 startNext()
             }
         }
