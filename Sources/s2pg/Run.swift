@@ -55,15 +55,11 @@ extension S2PGCommand {
             }
             defer { sources.forEach { $0.cancel() } }
             // However it stops, its tables go to the other workers at once rather than when its lease expires.
-            do {
-                try await work.value
-                await live.leave()
-            } catch is CancellationError {
-                await live.leave()
+            let ended = await work.result
+            await live.leave()
+            if case .failure(let error) = ended {
+                guard error is CancellationError else { throw error }
                 logger.notice("stopped")
-            } catch {
-                await live.leave()
-                throw error
             }
         }
 
