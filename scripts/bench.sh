@@ -71,6 +71,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 
 declare -A WALL RSS CPU
 median_of() { echo "${WALL[$1]}" | tr ' ' '\n' | grep . | median; }
+rate_of() { printf '%.0f' "$(calc "$ROWS / $(median_of "$1")")"; } # rows/s of the median run
 record() { # name file
   WALL[$1]+="$(wall_of "$2") "; RSS[$1]+="$(rss_of "$2") "; CPU[$1]+="$(cpu_of "$2") "
 }
@@ -195,7 +196,7 @@ echo
 echo "Wall time includes process start. RSS and CPU of the raw pipeline are the mariadb client's;"
 echo "s2pg's are its whole process. 'vs raw' is s2pg's rows/s over the raw run's above it: the raw pipeline"
 echo "for the full load, the raw window (TEMP + COPY + upsert by psql, one transaction) for a sync."
-echo "Full load rows/s by stream count (sync.parallel_streams): 1: $(calc "$ROWS / $(median_of full)" | xargs printf '%.0f'), 2: $(calc "$ROWS / $(median_of full2)" | xargs printf '%.0f'), 4: $(calc "$ROWS / $(median_of full4)" | xargs printf '%.0f') (each stream is a source connection, a PostgreSQL backend and an encoder of its own, sharing these $(nproc) cores)."
+echo "Full load rows/s by stream count (sync.parallel_streams): 1: $(rate_of full), 2: $(rate_of full2), 4: $(rate_of full4) (each stream is a source connection, a PostgreSQL backend and an encoder of its own, sharing these $(nproc) cores)."
 echo
 echo "Every run's wall seconds:"
 for key in raw source full fulltext full2 full4 window incremental checkpointed nochange; do printf '  %-12s %s\n' "$key" "${WALL[$key]}"; done
