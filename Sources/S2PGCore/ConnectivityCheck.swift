@@ -13,6 +13,8 @@ public struct ConnectivityCheck: Sendable {
 
     public var source: Endpoint
     public var target: Endpoint
+    /// What works, but not as well as it could (the source hiding its open transactions).
+    public var warnings: [String] = []
 
     public var succeeded: Bool {
         [source, target].allSatisfy { if case .success = $0.outcome { true } else { false } }
@@ -20,15 +22,19 @@ public struct ConnectivityCheck: Sendable {
 
     /// Connects to both sides (each failure is reported, neither stops the other).
     public static func run(_ configuration: Configuration) async -> ConnectivityCheck {
-        async let source = checkSource(configuration.source)
+        async let source = checkSource(configuration)
         async let target = checkTarget(configuration.target)
-        return await ConnectivityCheck(source: source, target: target)
+        let (sourceSide, warnings) = await source
+        return await ConnectivityCheck(source: sourceSide, target: target, warnings: warnings)
     }
 
-    private static func checkSource(_ source: SourceConfiguration) async -> Endpoint {
+    private static func checkSource(_ configuration: Configuration) async -> (Endpoint, [String]) {
+        let source = configuration.source
         let outcome: Result<String, any Error>
+        var warnings: [String] = []
         do {
             let connection = try await MariaDBConnection.connect(source.connection)
+            if let warning = try await OpenTransactions.visibilityWarning(on: connection, configuration) { warnings.append(warning) }
             outcome = .success(await connection.run { connection in
                 // SingleStore reports a MySQL version; its own is in @@memsql_version.
                 let product = (try? connection.query("SELECT @@memsql_version").rows.first?[0])
@@ -41,7 +47,7 @@ public struct ConnectivityCheck: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        return Endpoint(role: "source", endpoint: source.connection.endpoint, outcome: outcome)
+        return (Endpoint(role: "source", endpoint: source.connection.endpoint, outcome: outcome), warnings)
     }
 
     private static func checkTarget(_ target: TargetConfiguration) async -> Endpoint {

@@ -16,6 +16,7 @@ extension S2PGCommand {
                 case .failure(let error): print("\(side.role)  \(side.endpoint)  FAILED  \(error)")
                 }
             }
+            for warning in report.warnings { print("warning  \(warning)") }
             if !report.succeeded { throw ExitCode.failure }
         }
     }

@@ -43,8 +43,9 @@ struct LiveReplicatorTests {
             let first = try await Self.pass(live)
             #expect(first.values.allSatisfy { $0.kind == .reload && !$0.probed })
             // Synced under their plans: from now on probed first. order_lines' rows arrive by a page, whose
-            // last row, ('b', 2), is its cursor.
+            // last row, ('b', 2), is its cursor (once their second is over: whole seconds wait for it to end).
             try await fixture.source.execute("INSERT INTO order_lines VALUES ('b', 1, NOW()), ('b', 2, NOW())")
+            try await Task.sleep(for: .milliseconds(1100))
             let second = try await Self.pass(live)
             #expect(second["events"]?.probed == true)
             #expect(second["order_lines"]?.probed == false)

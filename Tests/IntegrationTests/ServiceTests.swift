@@ -108,6 +108,9 @@ struct ServiceTests {
             let database = fixture.configuration.source.connection.database!
             try await fixture.source.execute("CREATE USER \(MariaDBIdentifier.literal(user.utf8))@'%' IDENTIFIED BY 'ready-pw'")
             try await fixture.source.execute("GRANT ALL ON \(MariaDBIdentifier.quote(database)).* TO \(MariaDBIdentifier.literal(user.utf8))@'%'")
+            // What s2pg asks for: PROCESS, to see the source's open transactions (without it reads stop 5 s
+            // behind the clock, and rows are counted again).
+            try await fixture.source.execute("GRANT PROCESS ON *.* TO \(MariaDBIdentifier.literal(user.utf8))@'%'")
             defer { Task { [source = fixture.source] in _ = try? await source.execute("DROP USER \(MariaDBIdentifier.literal(user.utf8))@'%'") } }
             fixture.configuration.source.connection.user = user
             fixture.configuration.source.connection.password = "ready-pw"

@@ -21,7 +21,7 @@ struct ChangeProbeTests {
     static func state(
         refill: String? = nil, error: String? = nil, cursor: String? = "2026-01-02 03:04:05.000006", target: String = "t"
     ) -> TableState {
-        var row: [String?] = Array(repeating: nil, count: 21)
+        var row: [String?] = Array(repeating: nil, count: 24)
         row[0] = "t"
         row[1] = target
         row[2] = "incremental"
@@ -75,22 +75,18 @@ struct ChangeProbeTests {
     func probed() throws {
         let plan = try Self.plan("t")
         let other = try Self.plan("t", cursor: "datetime")
-        let sync = SyncConfiguration()
         let cursor = ScanPosition.afterRow(updatedAt: "2026-01-02 03:04:05.000006", key: ["7"])
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: false, verified: plan, sync) == cursor)
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: false, verified: nil, sync) == nil)
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: false, verified: other, sync) == nil)
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(refill: "columns added: x"), keysDue: false, verified: plan, sync) == nil)
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(error: "boom"), keysDue: false, verified: plan, sync) == nil)
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(cursor: nil), keysDue: false, verified: plan, sync) == nil)
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(), comparisonDue: false, verified: plan) == cursor)
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(), comparisonDue: false, verified: nil) == nil)
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(), comparisonDue: false, verified: other) == nil)
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(refill: "columns added: x"), comparisonDue: false, verified: plan) == nil)
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(error: "boom"), comparisonDue: false, verified: plan) == nil)
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(cursor: nil), comparisonDue: false, verified: plan) == nil)
         // A cursor kept for another mirror table (target.schema or the mirror's name changed since).
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(target: "t_old"), keysDue: false, verified: plan, sync) == nil)
-        // Keys due a comparison (deletes): a whole pass; with deletes off, never due.
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: true, verified: plan, sync) == nil)
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: true, verified: plan, SyncConfiguration(deletes: .off)) == cursor)
-        // A lookback re-reads behind the cursor, where a probe does not look.
-        #expect(LiveReplicator.probePosition(plan, state: Self.state(), keysDue: false, verified: plan, SyncConfiguration(lookbackSeconds: 60)) == nil)
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(target: "t_old"), comparisonDue: false, verified: plan) == nil)
+        // A comparison due (of keys and cursor values, or of whole rows, whatever sync.deletes): a whole pass.
+        #expect(LiveReplicator.probePosition(plan, state: Self.state(), comparisonDue: true, verified: plan) == nil)
         let keyless = try Self.plan("t", key: [])
-        #expect(LiveReplicator.probePosition(keyless, state: Self.state(), keysDue: false, verified: keyless, sync) == nil)
+        #expect(LiveReplicator.probePosition(keyless, state: Self.state(), comparisonDue: false, verified: keyless) == nil)
     }
 }

@@ -35,10 +35,15 @@ struct ConfigurationTests {
         #expect(config.target.schema == "public")
         #expect(config.target.stateSchema == "s2pg")
         #expect(config.sync.updatedAtColumn == "updated_at")
-        #expect(config.sync.initialSyncStart.description == "2025-10-01 00:00:00.000000")
+        // Every row by default: no start, rows with a NULL updated_at included.
+        #expect(config.sync.initialSyncStart == nil)
         #expect(config.sync.windowHours == 6)
         #expect(config.sync.batchRows == 10_000)
         #expect(config.sync.lookbackSeconds == 0)
+        #expect(config.sync.settleDelaySeconds == 5)
+        #expect(config.sync.maxHoldSeconds == 600)
+        #expect(config.sync.deletesIntervalSeconds == 300)
+        #expect(config.sync.fullCompareIntervalSeconds == 86_400)
         #expect(config.sync.tables.isEmpty)
         #expect(config.sync.excludeTables.isEmpty)
         #expect(config.sync.parallelTables == 2)
@@ -68,7 +73,8 @@ struct ConfigurationTests {
                       "batch_rows": 500, "lookback_seconds": 60, "tables": ["a", "b"], "exclude_tables": ["c"],
                       "parallel_tables": 4, "keys": {"events": ["id", "at"]}, "tinyint1_as_boolean": true,
                       "deletes": "soft", "deletes_interval": "1h", "max_delete_fraction": 0.25,
-                      "catalog_refresh": "0s", "copy_format": "text", "parallel_streams": 4, "worker_lease": "2m"},
+                      "catalog_refresh": "0s", "copy_format": "text", "parallel_streams": 4, "worker_lease": "2m",
+                      "full_compare_interval": "0s", "settle_delay": "30s", "max_hold": "1h"},
              "metrics": {"listen": "[::1]:9187"}}
             """#)
         #expect(config.metricsListen == ListenAddress("[::1]:9187"))
@@ -89,7 +95,10 @@ struct ConfigurationTests {
         #expect(config.target.schema == "mirror")
         #expect(config.target.stateSchema == "state")
         #expect(config.sync.updatedAtColumn == "modified")
-        #expect(config.sync.initialSyncStart.description == "2024-02-29 23:59:59.500000")
+        #expect(config.sync.initialSyncStart?.description == "2024-02-29 23:59:59.500000")
+        #expect(config.sync.fullCompareIntervalSeconds == 0)
+        #expect(config.sync.settleDelaySeconds == 30)
+        #expect(config.sync.maxHoldSeconds == 3600)
         #expect(config.sync.windowHours == 24)
         #expect(config.sync.batchRows == 500)
         #expect(config.sync.lookbackSeconds == 60)
@@ -128,7 +137,7 @@ struct ConfigurationTests {
         .init(json: #"{"source": {\#(minimalSource)}, "sink": {}}"#,
               error: "test.json: sink: unknown key (allowed here: metrics, source, sync, target)"),
         .init(json: #"{"source": {\#(minimalSource)}, "sync": {"window_hour": 1, "batchrows": 2}}"#,
-              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, catalog_refresh, copy_format, deletes, deletes_interval, exclude_tables, initial_sync_start, keys, lookback_seconds, max_delete_fraction, parallel_streams, parallel_tables, tables, tinyint1_as_boolean, updated_at_column, window_hours, worker_lease)"),
+              error: "test.json: sync.batchrows: unknown keys sync.batchrows, sync.window_hour (allowed here: batch_rows, catalog_refresh, copy_format, deletes, deletes_interval, exclude_tables, full_compare_interval, initial_sync_start, keys, lookback_seconds, max_delete_fraction, max_hold, parallel_streams, parallel_tables, settle_delay, tables, tinyint1_as_boolean, updated_at_column, window_hours, worker_lease)"),
         .init(json: #"{"source": {\#(minimalSource), "port": "3306"}}"#,
               error: #"test.json: source.port: expected an integer from 1 to 65535, got "3306" (a string)"#),
         .init(json: #"{"source": {\#(minimalSource), "port": 70000}}"#,

@@ -11,6 +11,17 @@ struct ServiceHealthTests {
 
     struct Refused: Error {}
 
+    @Test("a table held back by an open source transaction is as stale as the hold, and still ready")
+    func heldBack() {
+        let start = ContinuousClock.now
+        var health = ServiceHealth(interval: .seconds(1))
+        var held = TableSyncResult(table: "a", kind: .incremental, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
+        held.held = .init(microseconds: 4_500_000, transaction: OpenTransaction(holder: "12", started: "2026-01-01 10:00:00", ageMicroseconds: 4_500_000))
+        health.record([.init(table: "a", result: .success(held)), Self.succeeded("b")], started: start, ended: start)
+        #expect(health.freshness(at: start + .seconds(1)) == ["a": .milliseconds(5_500), "b": .seconds(1)])
+        #expect(health.readiness(at: start + .seconds(1)).ready)
+    }
+
     @Test("ready once a pass completed and every table's last pass succeeded within three intervals")
     func readiness() {
         let start = ContinuousClock.now

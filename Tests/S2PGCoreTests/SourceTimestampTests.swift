@@ -67,3 +67,17 @@ struct SourceTimestampTests {
         #expect(timestamp.adding(seconds: seconds).seconds(since: timestamp) == seconds)
     }
 }
+
+@Suite("SourceTimestamp microseconds")
+struct SourceTimestampMicrosecondTests {
+    @Test("moving by microseconds carries across seconds and days, both ways", arguments: [
+        ("2026-01-01 00:00:00.000001", -2, "2025-12-31 23:59:59.999999"),
+        ("2026-01-01 10:00:07.400000", -3_250_000, "2026-01-01 10:00:04.150000"),
+        ("2026-02-28 23:59:59.999999", 1, "2026-03-01 00:00:00.000000"),
+    ])
+    func adding(start: String, microseconds: Int, result: String) {
+        let moved = SourceTimestamp(start)!.adding(microseconds: microseconds)
+        #expect(moved.description == result)
+        #expect(moved.microseconds(since: SourceTimestamp(start)!) == microseconds)
+    }
+}

@@ -4,7 +4,12 @@ import MariaDBClient
 /// `s2pg discover`: what s2pg would do with every selected table, without touching the target.
 public enum Discovery {
     public static func run(_ configuration: Configuration, logger: Logger) async throws -> [TablePlan] {
-        try await plans(configuration, source: try await MariaDBConnection.connect(configuration.source.connection), logger: logger)
+        let source = try await MariaDBConnection.connect(configuration.source.connection)
+        let plans = try await plans(configuration, source: source, logger: logger)
+        if plans.contains(where: { $0.mode == .incremental }), let warning = try await OpenTransactions.visibilityWarning(on: source, configuration) {
+            logger.warning("\(warning)")
+        }
+        return plans
     }
 
     static func plans(_ configuration: Configuration, source connection: MariaDBConnection, logger: Logger) async throws -> [TablePlan] {

@@ -89,6 +89,48 @@ public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `holder, start, age in microseconds` of each transaction open at the source that may still commit
+    /// rows into the current database's tables (see `ReadBound`), by a session whose clock is the server's.
+    ///
+    /// MariaDB/MySQL: `INFORMATION_SCHEMA.INNODB_TRX` (needs PROCESS), the transactions that have modified
+    /// rows or wait for a row lock (a blocked `UPDATE` stamps `NOW()` before it waits), other than s2pg's
+    /// own, of connections whose default database is this one (`PROCESSLIST.DB`: the writers of a server's
+    /// other databases, and its DDL, do not hold this one back; a write from a connection using another
+    /// database, stamped with a past `NOW()`, is left to the comparisons); `trx_started` is in whole
+    /// seconds, so an age is never under the truth.
+    /// SingleStore has no `INNODB_TRX`: `INFORMATION_SCHEMA.MV_ACTIVE_DISTRIBUTED_TRANSACTIONS` lists its
+    /// active distributed transactions, one row per partition database (`db_0`, `db_1`, ...), with
+    /// `REAL_CLOCK_BEGIN_TIME_STAMP`, "time of the start of the transaction" (docs.singlestore.com,
+    /// reference/information-schema-reference/.../mv-active-distributed-transactions; kakao/
+    /// singlestore_exporter, `collector/active_transaction.go`, reads it as `NVL(REAL_CLOCK_BEGIN_TIME_STAMP,
+    /// NOW())`). It has no documented "has written" flag (`ROW_LOCKS` may miss columnstore inserts), so
+    /// every transaction on the database's partitions counts.
+    var openTransactionsSQL: String {
+        switch self {
+        case .mariaDB:
+            """
+            SELECT t.trx_mysql_thread_id, t.trx_started, TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6))
+            FROM INFORMATION_SCHEMA.INNODB_TRX t JOIN INFORMATION_SCHEMA.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+            WHERE (t.trx_rows_modified > 0 OR t.trx_state = 'LOCK WAIT') AND t.trx_mysql_thread_id <> CONNECTION_ID()
+                AND p.DB = DATABASE()
+            """
+        case .singleStore:
+            """
+            SELECT DISTRIBUTED_XACT_ID, MIN(COALESCE(REAL_CLOCK_BEGIN_TIME_STAMP, NOW(6))),
+                TIMESTAMPDIFF(MICROSECOND, MIN(COALESCE(REAL_CLOCK_BEGIN_TIME_STAMP, NOW(6))), NOW(6))
+            FROM INFORMATION_SCHEMA.MV_ACTIVE_DISTRIBUTED_TRANSACTIONS
+            WHERE DATABASE_NAME = DATABASE() OR LEFT(DATABASE_NAME, CHAR_LENGTH(DATABASE()) + 1) = CONCAT(DATABASE(), '_')
+            GROUP BY DISTRIBUTED_XACT_ID
+            """
+        }
+    }
+
+    /// Whether `error`, from `openTransactionsSQL`, means the server will not say (no PROCESS privilege: 1227;
+    /// access to the view denied: 1142, 1044; no such view: 1109) rather than that the source failed.
+    static func hidesTransactions(_ error: MariaDBError) -> Bool {
+        error.code == .query && [1044, 1109, 1142, 1227].contains(error.errorNumber)
+    }
+
     /// The width of a `BIT` whose `COLUMN_TYPE` gives none: MariaDB always writes `bit(n)`; SingleStore's
     /// `BIT` is 64 bits.
     var defaultBitWidth: Int {

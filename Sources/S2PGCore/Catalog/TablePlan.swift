@@ -67,6 +67,8 @@ public struct TablePlan: Sendable, Hashable {
     public var warnings: [String]
     /// The zone the source's sessions read TIMESTAMP values in.
     public var sourceZone: SourceZone = .utc
+    /// The source's server, for what it says about its open transactions.
+    public var dialect: SourceDialect = .mariaDB
     /// Rows the source deleted stay in the mirror, marked in `_s2pg_deleted_at` (`sync.deletes` "soft").
     public var softDeletes = false
 

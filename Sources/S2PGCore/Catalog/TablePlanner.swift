@@ -27,6 +27,7 @@ public struct TablePlanner: Sendable {
         let plans = try selected.map { (table) throws(S2PGError) in
             var plan = try plan(table, mapping: mapping)
             plan.sourceZone = catalog.zone
+            plan.dialect = catalog.dialect
             plan.softDeletes = sync.deletes == .soft && plan.keySource != .synthetic
             return plan
         }

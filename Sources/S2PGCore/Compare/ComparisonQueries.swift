@@ -55,7 +55,7 @@ public struct ComparisonQueries: Sendable {
     /// Each column's encoding by source name, as the source's result sends it (a VECTOR packed or as JSON).
     let encodings: [String: ValueEncoding]
     public let bucketing: Bucketing
-    /// Compare keys only (deletes), not whole rows.
+    /// Compare keys (and the cursor column's values), not whole rows.
     public let keysOnly: Bool
     /// Whether the source's bucket aggregates also give the sum of the rows' fingerprints (see
     /// `sourceFingerprint`), from the same scan.
@@ -63,10 +63,14 @@ public struct ComparisonQueries: Sendable {
 
     /// `encodings` in the order of the plan's columns, from the source's result (`probeSQL`); by default
     /// as the plan alone gives them.
+    /// `sync.initial_sync_start` of an incremental table: only rows from it on are the mirror's, on both sides.
+    public let since: SourceTimestamp?
+
     public init(
         plan: TablePlan, encodings: [ValueEncoding]? = nil, bucketing: Bucketing = .hashed(count: 1), keysOnly: Bool = false,
-        fingerprinted: Bool = false
+        fingerprinted: Bool = false, since: SourceTimestamp? = nil
     ) {
+        self.since = plan.cursor == nil ? nil : since
         self.plan = plan
         self.encodings = Dictionary(
             uniqueKeysWithValues: zip(plan.columns.map(\.sourceName), encodings ?? plan.columns.map(ValueEncoding.init)))
@@ -286,16 +290,22 @@ public struct ComparisonQueries: Sendable {
         keyColumns.isEmpty ? targetRowHash : Self.targetJoined(keyColumns.map(targetValue))
     }
 
-    /// The MD5 of the row's canonical text (of its key's, comparing keys only), in hex.
+    /// What a comparison of keys compares besides them: the cursor column, so that a row written with an old
+    /// updated_at, or committed after the cursor passed it, differs from the mirror's.
+    private var cursorColumns: [TablePlan.Column] {
+        plan.cursor.flatMap { cursor in plan.columns.first { $0.sourceName == cursor.column } }.map { [$0] } ?? []
+    }
+
+    /// The MD5 of the row's canonical text (of its key's and cursor value's, comparing keys), in hex.
     var sourceRowHash: String {
-        if keysOnly { return "MD5(\(sourceKey))" }
-        let values = comparedColumns.map { "COALESCE(\(sourceHashed($0)), '\(Self.nullMarker)')" }
+        let values = (keysOnly ? cursorColumns : comparedColumns).map { "COALESCE(\(sourceHashed($0)), '\(Self.nullMarker)')" }
+        if keysOnly { return "MD5(\(values.isEmpty ? sourceKey : "CONCAT_WS('\(Self.separator)', \(([sourceKey] + values).joined(separator: ", ")))"))" }
         return "MD5(CONCAT_WS('\(Self.separator)', \(values.joined(separator: ", "))))"
     }
 
     var targetRowHash: String {
-        if keysOnly { return "md5(\(targetKey))" }
-        return "md5(\(Self.targetJoined(comparedColumns.map { "coalesce(\(targetHashed($0)), E'\\x01N')" })))"
+        let values = (keysOnly ? cursorColumns : comparedColumns).map { "coalesce(\(targetHashed($0)), E'\\x01N')" }
+        return "md5(\(Self.targetJoined(keysOnly ? [targetKey] + values : values)))"
     }
 
     /// Texts joined by the separator with `||`: `concat_ws` takes at most 100 arguments, and MySQL allows
@@ -345,7 +355,7 @@ public struct ComparisonQueries: Sendable {
     /// Whether a bucket's sums are of its keys rather than its rows' hashes: a range-bucketed key compared
     /// alone needs no hashing at all.
     private var sumsKeys: Bool {
-        if keysOnly, case .ranges = bucketing { true } else { false }
+        if keysOnly, cursorColumns.isEmpty, case .ranges = bucketing { true } else { false }
     }
 
     /// The two sums of a bucket: of the rows' hashes as numbers (and 0), or (`sumsKeys`) of the keys and of
@@ -424,9 +434,15 @@ public struct ComparisonQueries: Sendable {
 
     /// The key ranges of range buckets `among`: `k DIV width = b` is [b·w, (b+1)·w) above zero,
     /// ((b-1)·w, b·w] below it, (-w, w) at zero.
+    /// A bound past the 64-bit integers (a bucket at the end of a key that spans them) is the integers' end.
     private func ranges(_ among: [Int], width: Int) -> [(low: Int, high: Int)] {
-        among.map { b in
-            b > 0 ? (b * width, (b + 1) * width - 1) : b < 0 ? ((b - 1) * width + 1, b * width) : (1 - width, width - 1)
+        func edge(_ bucket: Int) -> Int? {
+            let (product, overflow) = bucket.multipliedReportingOverflow(by: width)
+            return overflow ? nil : product
+        }
+        return among.map { b in
+            b > 0 ? (edge(b) ?? .max, edge(b + 1).map { $0 - 1 } ?? .max)
+                : b < 0 ? (edge(b - 1).map { $0 + 1 } ?? .min, edge(b) ?? .min) : (1 - width, width - 1)
         }
     }
 
@@ -468,11 +484,23 @@ public struct ComparisonQueries: Sendable {
         return "SELECT \(([targetKey, targetRowHash, targetBucket] + keys).joined(separator: ", ")) FROM \(from)\(filter)"
     }
 
-    private var sourceTable: String { MariaDBIdentifier.quote(plan.sourceName) }
+    /// The table, or its rows from `since` on under its own name.
+    private var sourceTable: String {
+        let table = MariaDBIdentifier.quote(plan.sourceName)
+        guard let since, let cursor = plan.cursor else { return table }
+        return "(SELECT * FROM \(table) WHERE \(MariaDBIdentifier.quote(cursor.column)) >= \(MariaDBIdentifier.literal(since.description.utf8))) AS \(table)"
+    }
 
-    /// Rows marked deleted (soft deletes) are not the mirror's: the source no longer has them.
+    /// Rows marked deleted (soft deletes) are not the mirror's: the source no longer has them; nor are rows
+    /// before `since` (the target's sessions are in UTC, as TIMESTAMP values are read).
     private var targetLive: String? {
-        plan.softDeletes ? "\(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL" : nil
+        var conditions: [String] = []
+        if plan.softDeletes { conditions.append("\(PostgresIdentifier.quote(TablePlan.deletedAtColumn)) IS NULL") }
+        if let since, let cursor = cursorColumns.first {
+            // The timestamp's text is digits and punctuation only.
+            conditions.append("\(PostgresIdentifier.quote(cursor.targetName)) >= '\(since.description)'")
+        }
+        return conditions.isEmpty ? nil : conditions.joined(separator: " AND ")
     }
 
     /// The key columns' encodings, in key order.

@@ -29,7 +29,7 @@ struct TableComparer: Sendable {
     /// taken with (`kept`) while it is close to the one the table's size now gives.
     static func prepare(
         _ plan: TablePlan, keysOnly: Bool, fingerprinted: Bool = false, kept: ComparisonQueries.Bucketing? = nil,
-        source: MariaDBConnection, target: PostgresConnection
+        since: SourceTimestamp?, source: MariaDBConnection, target: PostgresConnection
     ) async throws -> TableComparer {
         let probe = ComparisonQueries(plan: plan).probeSQL
         let columns = try await source.run { try $0.query(probe).columns }
@@ -39,7 +39,7 @@ struct TableComparer: Sendable {
             ComparisonQueries(plan: plan, encodings: encodings), rowsPerBucket: rowsPerBucket, source: source, target: target)
         if let kept, kept.isClose(to: bucketing) { bucketing = kept }
         return TableComparer(
-            queries: ComparisonQueries(plan: plan, encodings: encodings, bucketing: bucketing, keysOnly: keysOnly, fingerprinted: fingerprinted))
+            queries: ComparisonQueries(plan: plan, encodings: encodings, bucketing: bucketing, keysOnly: keysOnly, fingerprinted: fingerprinted, since: since))
     }
 
     /// Ranges of the key where it is one integer column, else hashed buckets, sized for about

@@ -15,7 +15,8 @@ public struct Verifier: Sendable {
     public func verify(_ plan: TablePlan) async throws -> VerifyReport {
         let source = try await MariaDBConnection.connect(configuration.source.connection)
         let target = try await PostgresConnection.connect(configuration.target.connection)
-        let comparer = try await TableComparer.prepare(plan, keysOnly: false, source: source, target: target)
+        let comparer = try await TableComparer.prepare(
+            plan, keysOnly: false, since: configuration.sync.start(of: plan), source: source, target: target)
         var report = VerifyReport(table: plan.sourceName)
         report.uncomparedColumns = comparer.queries.uncomparedColumns
         let summary = try await comparer.summarize(source: source, target: target)

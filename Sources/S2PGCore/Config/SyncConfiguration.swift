@@ -2,12 +2,18 @@
 public struct SyncConfiguration: Sendable {
     /// The column that marks a row's last change; tables with it are synced incrementally.
     public var updatedAtColumn: String
-    /// Where the first incremental sync of a table starts.
-    public var initialSyncStart: SourceTimestamp
+    /// The oldest `updated_at` an incremental table's mirror holds; `nil` (the default) holds every row,
+    /// those with a NULL `updated_at` included.
+    public var initialSyncStart: SourceTimestamp?
     public var windowHours: Int
     public var batchRows: Int
-    /// How far each run re-reads behind the cursor, for transactions that committed late.
+    /// How far each run re-reads behind the cursor, for a source clock that jumps back.
     public var lookbackSeconds: Int
+    /// How far behind the source's clock reads stop when the source does not say which transactions are
+    /// open (see `ReadBound`).
+    public var settleDelaySeconds: Int
+    /// How long an open transaction may hold a table's reads back before it is no longer waited for.
+    public var maxHoldSeconds: Int
     /// Tables to sync (exact names); empty means all.
     public var tables: [String]
     public var excludeTables: [String]
@@ -19,8 +25,12 @@ public struct SyncConfiguration: Sendable {
     public var tinyint1AsBoolean: Bool
     /// What becomes of mirror rows whose key the source no longer has.
     public var deletes: DeleteMode
-    /// How often an incremental table's keys are compared with the source's, to find deleted rows.
+    /// How often an incremental table's keys and cursor values are compared with the source's, to find rows
+    /// deleted, written with an old `updated_at`, or committed after the cursor passed them.
     public var deletesIntervalSeconds: Int
+    /// How often an incremental table's whole rows are compared with the source's, to find changes that left
+    /// `updated_at` alone (cascades, hand edits).
+    public var fullCompareIntervalSeconds: Int
     /// A pass that would delete more than this share of a mirror's rows deletes nothing and fails the table.
     public var maxDeleteFraction: Double
     /// How long `s2pg run` goes on with the catalog it read before it reads it again (sooner when the
@@ -45,11 +55,11 @@ public struct SyncConfiguration: Sendable {
 
     public init(
         updatedAtColumn: String = "updated_at",
-        initialSyncStart: SourceTimestamp = SourceTimestamp("2025-10-01 00:00:00")!,
-        windowHours: Int = 6, batchRows: Int = 10_000, lookbackSeconds: Int = 0,
+        initialSyncStart: SourceTimestamp? = nil,
+        windowHours: Int = 6, batchRows: Int = 10_000, lookbackSeconds: Int = 0, settleDelaySeconds: Int = 5, maxHoldSeconds: Int = 600,
         tables: [String] = [], excludeTables: [String] = [], parallelTables: Int = 2,
         keys: [String: [String]] = [:], tinyint1AsBoolean: Bool = false, deletes: DeleteMode = .hard,
-        deletesIntervalSeconds: Int = 300, maxDeleteFraction: Double = 0.5, catalogRefreshSeconds: Int = 300,
+        deletesIntervalSeconds: Int = 300, fullCompareIntervalSeconds: Int = 86_400, maxDeleteFraction: Double = 0.5, catalogRefreshSeconds: Int = 300,
         binaryCopy: Bool = true, parallelStreams: Int = 1, workerLeaseSeconds: Int = 30
     ) {
         self.updatedAtColumn = updatedAtColumn
@@ -57,6 +67,8 @@ public struct SyncConfiguration: Sendable {
         self.windowHours = windowHours
         self.batchRows = batchRows
         self.lookbackSeconds = lookbackSeconds
+        self.settleDelaySeconds = settleDelaySeconds
+        self.maxHoldSeconds = maxHoldSeconds
         self.tables = tables
         self.excludeTables = excludeTables
         self.parallelTables = parallelTables
@@ -64,6 +76,7 @@ public struct SyncConfiguration: Sendable {
         self.tinyint1AsBoolean = tinyint1AsBoolean
         self.deletes = deletes
         self.deletesIntervalSeconds = deletesIntervalSeconds
+        self.fullCompareIntervalSeconds = fullCompareIntervalSeconds
         self.maxDeleteFraction = maxDeleteFraction
         self.catalogRefreshSeconds = catalogRefreshSeconds
         self.binaryCopy = binaryCopy
@@ -100,19 +113,12 @@ public struct SyncConfiguration: Sendable {
             }
             deletes = parsed
         }
-        if let interval = try object.string("deletes_interval") {
-            guard let seconds = DurationText.seconds(interval, minimum: 0) else {
-                throw object.error("deletes_interval", "expected a duration such as \"0s\", \"90s\", \"5m\" or \"1h\", got \"\(interval)\"")
-            }
-            deletesIntervalSeconds = seconds
-        }
+        deletesIntervalSeconds = try Self.seconds("deletes_interval", in: &object) ?? deletesIntervalSeconds
+        fullCompareIntervalSeconds = try Self.seconds("full_compare_interval", in: &object) ?? fullCompareIntervalSeconds
+        settleDelaySeconds = try Self.seconds("settle_delay", in: &object) ?? settleDelaySeconds
+        maxHoldSeconds = try Self.seconds("max_hold", in: &object) ?? maxHoldSeconds
         maxDeleteFraction = try object.fraction("max_delete_fraction") ?? maxDeleteFraction
-        if let refresh = try object.string("catalog_refresh") {
-            guard let seconds = DurationText.seconds(refresh, minimum: 0) else {
-                throw object.error("catalog_refresh", "expected a duration such as \"0s\", \"90s\", \"5m\" or \"1h\", got \"\(refresh)\"")
-            }
-            catalogRefreshSeconds = seconds
-        }
+        catalogRefreshSeconds = try Self.seconds("catalog_refresh", in: &object) ?? catalogRefreshSeconds
         if let format = try object.string("copy_format") {
             guard format == "binary" || format == "text" else {
                 throw object.error("copy_format", "expected \"binary\" or \"text\", got \"\(format)\"")
@@ -127,5 +133,20 @@ public struct SyncConfiguration: Sendable {
             workerLeaseSeconds = seconds
         }
         try object.rejectUnknownKeys()
+    }
+
+    /// The oldest `updated_at` of `plan`'s rows in its mirror: `initial_sync_start` for an incremental table,
+    /// which reloads, comparisons and `verify` all hold to; none (every row) otherwise.
+    public func start(of plan: TablePlan) -> SourceTimestamp? {
+        plan.mode == .incremental ? initialSyncStart : nil
+    }
+
+    /// A duration of whole seconds (`"0s"` allowed) at `key`, if set.
+    private static func seconds(_ key: String, in object: inout ConfigurationObject) throws(ConfigurationError) -> Int? {
+        guard let text = try object.string(key) else { return nil }
+        guard let seconds = DurationText.seconds(text, minimum: 0) else {
+            throw object.error(key, "expected a duration such as \"0s\", \"90s\", \"5m\" or \"1h\", got \"\(text)\"")
+        }
+        return seconds
     }
 }

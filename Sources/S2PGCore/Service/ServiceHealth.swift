@@ -6,6 +6,8 @@ public struct ServiceHealth: Sendable {
     /// (of the period, or of the last pass's length when passes take longer than the period).
     public let interval: Duration
     private var lastSuccess: [String: ContinuousClock.Instant] = [:]
+    /// How far each table's last successful pass held its reads back behind the source's clock (`ReadBound`).
+    private var heldBack: [String: Duration] = [:]
     private var failing: Set<String> = []
     private var passes = 0
     private var lastPass: Duration = .zero
@@ -21,11 +23,13 @@ public struct ServiceHealth: Sendable {
         lastPass = ended - started
         let tables = Set(outcomes.map(\.table))
         lastSuccess = lastSuccess.filter { tables.contains($0.key) }
+        heldBack = heldBack.filter { tables.contains($0.key) }
         failing.formIntersection(tables)
         for outcome in outcomes where outcome.skipped == nil {
             switch outcome.result {
-            case .success:
+            case .success(let result):
                 lastSuccess[outcome.table] = started
+                heldBack[outcome.table] = .microseconds(result.held?.microseconds ?? 0)
                 failing.remove(outcome.table)
             case .failure(let error) where error is CancellationError:
                 continue
@@ -48,10 +52,10 @@ public struct ServiceHealth: Sendable {
         return (true, "ready")
     }
 
-    /// Each table's freshness: how long ago the last pass that succeeded for it began. Everything the
-    /// source had committed by then is in the mirror (on the source's clock, as far as clocks agree on
-    /// how long a second is).
+    /// Each table's freshness: how long ago the last pass that succeeded for it began, plus what that pass's
+    /// read bound held back (an open tick, an open transaction). Everything the source had committed by then
+    /// is in the mirror (on the source's clock, as far as clocks agree on how long a second is).
     public func freshness(at now: ContinuousClock.Instant = .now) -> [String: Duration] {
-        lastSuccess.mapValues { now - $0 }
+        lastSuccess.reduce(into: [:]) { freshness, entry in freshness[entry.key] = now - entry.value + (heldBack[entry.key] ?? .zero) }
     }
 }

@@ -18,6 +18,8 @@ public struct StatusReport: Sendable, Codable {
     public var workers: [WorkerRegistry.Worker]
     /// Why the lag is unknown, when the source could not be asked for its clock.
     public var sourceError: String?
+    /// `sync.initial_sync_start`, when set: incremental mirrors hold only the rows from then on.
+    public var rowsSince: String?
 
     /// Each table's lag is measured against the source's UTC clock.
     public static func make(
@@ -38,7 +40,8 @@ public struct StatusReport: Sendable, Codable {
             let lag = state.currentAsOf.flatMap(SourceTimestamp.init).flatMap { asOf in now?.seconds(since: asOf) }
             return Table(table: state.sourceTable, state: state, lagSeconds: lag, heldBy: holders[state.sourceTable])
         }
-        return StatusReport(tables: tables, workers: workers, sourceError: sourceError)
+        return StatusReport(
+            tables: tables, workers: workers, sourceError: sourceError, rowsSince: configuration.sync.initialSyncStart?.description)
     }
 
     public var text: String {
@@ -54,6 +57,9 @@ public struct StatusReport: Sendable, Codable {
                  lag.padded(9), (state.currentAsOf ?? "never").padded(28), state.lastSuccessAt ?? "never"].joined(separator: " "))
             if state.rowsDeleted > 0 {
                 lines.append("    \(state.rowsDeleted) rows deleted (the source no longer has them); keys last compared \(state.keysComparedAt ?? "never")")
+            }
+            if let holder = state.heldBy {
+                lines.append("    held back by an open source transaction (\(holder), started \(state.heldSince ?? "?")): rows it may still commit are waited for")
             }
             if let since = state.sourceMissingSince { lines.append("    source table missing since \(since): mirror kept, not synced") }
             if let holder = entry.heldBy { lines.append("    being worked on by \(holder)") }
@@ -78,6 +84,9 @@ public struct StatusReport: Sendable, Codable {
             }
         }
         if let sourceError { lines.append("lag unknown: \(sourceError)") }
+        if let rowsSince {
+            lines.append("incremental mirrors hold the rows with updated_at from \(rowsSince) on (sync.initial_sync_start), not older ones nor NULL")
+        }
         return lines.joined(separator: "\n")
     }
 }

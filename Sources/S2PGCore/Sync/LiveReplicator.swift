@@ -166,11 +166,11 @@ public actor LiveReplicator {
         let configuration = replicator.configuration
         let store = StateStore(schema: configuration.target.stateSchema)
         let target = try await pools.targets.take()
-        let seconds = configuration.sync.deletesIntervalSeconds
-        let states = try await target.run { try store.states(keysEvery: seconds, on: $0) }
+        let (keys, rows) = (configuration.sync.deletesIntervalSeconds, configuration.sync.fullCompareIntervalSeconds)
+        let states = try await target.run { try store.states(keysEvery: keys, rowsEvery: rows, on: $0) }
         let probed = plans.compactMap { plan in
             states[plan.sourceName].flatMap {
-                Self.probePosition(plan, state: $0.state, keysDue: $0.keysDue, verified: verified[plan.sourceName], configuration.sync)
+                Self.probePosition(plan, state: $0.state, comparisonDue: $0.comparisonDue, verified: verified[plan.sourceName])
             }.map { (plan: plan, position: $0) }
         }
         guard !probed.isEmpty else {
@@ -198,17 +198,15 @@ public actor LiveReplicator {
         return Set(quiet)
     }
 
-    /// Where a table's probe asks from, or `nil` when the table needs a whole pass: it is not an incremental
-    /// table whose mirror is known in this very plan's shape, with a cursor for that mirror, no reload
-    /// pending, no error, and no key comparison due; or `sync.lookback_seconds` re-reads behind cursors
-    /// (rows a probe from the cursor cannot see).
-    static func probePosition(
-        _ plan: TablePlan, state: TableState, keysDue: Bool, verified: TablePlan?, _ sync: SyncConfiguration
-    ) -> ScanPosition? {
-        guard verified == plan, plan.mode == .incremental, plan.cursor != nil, sync.lookbackSeconds == 0,
+    /// Where a table's probe asks from (its cursor: `sync.lookback_seconds` re-reads behind it in the passes
+    /// that read the table), or `nil` when the table needs a whole pass: it is not an incremental table whose
+    /// mirror is known in this very plan's shape, with a cursor for that mirror, no reload pending, no error,
+    /// and no comparison due.
+    static func probePosition(_ plan: TablePlan, state: TableState, comparisonDue: Bool, verified: TablePlan?) -> ScanPosition? {
+        guard verified == plan, plan.mode == .incremental, plan.cursor != nil,
             state.belongs(to: plan),
             state.refillReason == nil, state.fullLoadTable == nil, state.lastError == nil, state.sourceMissingSince == nil,
-            state.lastSuccessAt != nil, sync.deletes == .off || !keysDue
+            state.lastSuccessAt != nil, !comparisonDue
         else { return nil }
         return state.position
     }

@@ -86,15 +86,14 @@ public struct SourceQueries: Sendable {
         MariaDBIdentifier.literal(timestamp.description.utf8)
     }
 
-    /// One page of an incremental read: rows after `position` up to `windowEnd`, in `(updated_at, key)` order.
-    public func page(after position: ScanPosition, through windowEnd: SourceTimestamp, limit: Int) throws -> String {
+    /// One page of an incremental read: rows after `position` with a cursor value below `windowEnd`, in
+    /// `(updated_at, key)` order.
+    public func page(after position: ScanPosition, before windowEnd: SourceTimestamp, limit: Int) throws -> String {
         let cursor = MariaDBIdentifier.quote(plan.cursor!.column)
         let lower: String
         switch position {
         case .from(let start):
             lower = "\(cursor) >= \(literal(start))"
-        case .after(let start):
-            lower = "\(cursor) > \(literal(start))"
         case .afterRow(let updatedAt, let key):
             // Ties on updated_at are broken by key, spelled out column by column: the range optimizer then
             // seeks the updated_at index (whose entries end with the primary key) straight to the row after
@@ -102,7 +101,7 @@ public struct SourceQueries: Sendable {
             let at = try literal(updatedAt, for: plan.cursor!.column)
             lower = "(\(cursor) = \(at) AND (\(try keyAfter(key))) OR \(cursor) > \(at))"
         }
-        return "SELECT \(selectList) FROM \(table) WHERE \(lower) AND \(cursor) <= \(literal(windowEnd)) "
+        return "SELECT \(selectList) FROM \(table) WHERE \(lower) AND \(cursor) < \(literal(windowEnd)) "
             + "ORDER BY \(([cursor] + keyColumns).joined(separator: ", ")) LIMIT \(limit)"
     }
 
@@ -116,8 +115,6 @@ public struct SourceQueries: Sendable {
         switch position {
         case .from(let start):
             return "\(head) HAVING MAX(\(cursor)) >= \(literal(start))"
-        case .after(let start):
-            return "\(head) HAVING MAX(\(cursor)) > \(literal(start))"
         case .afterRow(let updatedAt, let key):
             let at = try literal(updatedAt, for: plan.cursor!.column)
             return "\(head) HAVING MAX(\(cursor)) > \(at) UNION ALL "
@@ -125,10 +122,10 @@ public struct SourceQueries: Sendable {
         }
     }
 
-    /// The first change after `start` and no later than `end`: skips an empty stretch in one query.
-    public func nextChange(after start: SourceTimestamp, through end: SourceTimestamp) -> String {
+    /// The first change at or after `start` and before `end`: skips an empty stretch in one query.
+    public func nextChange(from start: SourceTimestamp, before end: SourceTimestamp) -> String {
         let cursor = MariaDBIdentifier.quote(plan.cursor!.column)
-        return "SELECT MIN(\(cursor)) FROM \(table) WHERE \(cursor) > \(literal(start)) AND \(cursor) <= \(literal(end))"
+        return "SELECT MIN(\(cursor)) FROM \(table) WHERE \(cursor) >= \(literal(start)) AND \(cursor) < \(literal(end))"
     }
 
     /// Rows no window can ever see.

@@ -46,6 +46,20 @@ public struct SourceTimestamp: Hashable, Comparable, Sendable, CustomStringConve
         return copy
     }
 
+    /// This instant moved by `microseconds` (negative goes back).
+    public func adding(microseconds: Int) -> SourceTimestamp {
+        let total = microsecond + microseconds
+        let seconds = total >= 0 ? total / 1_000_000 : (total - 999_999) / 1_000_000
+        var moved = adding(seconds: seconds)
+        moved.microsecond = total - seconds * 1_000_000
+        return moved
+    }
+
+    /// Microseconds from `other` to this instant.
+    public func microseconds(since other: SourceTimestamp) -> Int {
+        seconds(since: other) * 1_000_000 + microsecond - other.microsecond
+    }
+
     /// This instant cut to `digits` fractional digits (0 to 6), as a column of that precision stores it.
     public func truncated(toDigits digits: Int) -> SourceTimestamp {
         var copy = self

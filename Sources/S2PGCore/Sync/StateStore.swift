@@ -21,32 +21,55 @@ public struct StateStore: Sendable {
         try await connection.execute("SELECT to_regclass($1) IS NOT NULL", [table]).rows[0][0] == "t"
     }
 
-    /// Records that the table's keys were compared with the source's and the mirror repaired to match.
-    func recordKeysCompared(of sourceTable: String, on connection: isolated PostgresConnection) throws {
-        try connection.execute("UPDATE \(table) SET keys_compared_at = now() WHERE source_table = $1", [sourceTable])
-    }
-
-    /// Records that the table's mirror holds what the source had committed by `asOf` (the source's UTC clock
-    /// when the pass began).
-    func recordCurrent(of sourceTable: String, asOf: String, on connection: isolated PostgresConnection) throws {
+    /// Records that the table's keys and cursor values (`rows`: whole rows, keys included) were compared with
+    /// the source's and the mirror repaired to match.
+    func recordCompared(of sourceTable: String, rows: Bool, on connection: isolated PostgresConnection) throws {
         try connection.execute(
-            "UPDATE \(table) SET current_as_of = ($2 || '+00')::timestamptz WHERE source_table = $1", [sourceTable, asOf])
+            "UPDATE \(table) SET keys_compared_at = now()\(rows ? ", rows_compared_at = now()" : "") WHERE source_table = $1", [sourceTable])
     }
 
-    private static func keysDue(seconds parameter: String) -> String {
-        "keys_compared_at IS NULL OR keys_compared_at <= now() - make_interval(secs => \(parameter))"
-    }
-
-    /// Whether the table's keys were last compared longer than `seconds` ago (or never).
-    func keysDue(of sourceTable: String, every seconds: Int, on connection: isolated PostgresConnection) throws -> Bool {
+    /// Records a pass that succeeded: its mirror holds what the source had committed by `currentAsOf` (the
+    /// source's UTC clock when the pass began, less what its reads were held back by), and the open source
+    /// transaction that held it back, if one did.
+    func recordPass(
+        of sourceTable: String, currentAsOf: String, heldBy holder: OpenTransaction?, on connection: isolated PostgresConnection
+    ) throws {
         try connection.execute(
-            "SELECT \(Self.keysDue(seconds: "$2")) FROM \(table) WHERE source_table = $1", [sourceTable, String(seconds)]
-        ).rows.first?[0] != "f"
+            """
+            UPDATE \(table) SET last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL,
+                current_as_of = ($2 || '+00')::timestamptz, held_by = $3, held_since = $4
+            WHERE source_table = $1
+            """, [sourceTable, currentAsOf, holder?.holder, holder?.started])
     }
 
-    /// Every table's state in one query, each with whether its keys are due a comparison (see `keysDue`).
-    func states(keysEvery seconds: Int, on connection: isolated PostgresConnection) throws -> [String: (state: TableState, keysDue: Bool)] {
-        let rows = try connection.execute("SELECT \(TableState.columns), \(Self.keysDue(seconds: "$1")) FROM \(table)", [String(seconds)]).rows
+    /// Whether a comparison that was last made at `column` is due again, every `seconds` (`$n`; 0 is every
+    /// pass; never compared is due). Never sooner than the interval after the last; the first after a reload
+    /// (which counts as one) waits a further part of the interval of the table's own, from its name's hash, so
+    /// that the tables of one first load compare at different moments ever after.
+    private static func due(_ column: String, seconds parameter: String) -> String {
+        let phase = "(hashtext(source_table)::bigint & 2147483647) % greatest(\(parameter), 1)"
+        let wait = "\(parameter) + CASE WHEN \(column) = reloaded_at THEN \(phase) ELSE 0 END"
+        return "(\(column) IS NULL OR \(parameter) = 0 OR \(column) <= now() - make_interval(secs => \(wait)))"
+    }
+
+    /// Which of the table's comparisons are due (see `due`): of keys and cursor values every `keysEvery`
+    /// seconds, of whole rows every `rowsEvery`.
+    func comparisonsDue(
+        of sourceTable: String, keysEvery: Int, rowsEvery: Int, on connection: isolated PostgresConnection
+    ) throws -> (keys: Bool, rows: Bool) {
+        let row = try connection.execute(
+            "SELECT \(Self.due("keys_compared_at", seconds: "$2::int")), \(Self.due("rows_compared_at", seconds: "$3::int")) FROM \(table) WHERE source_table = $1",
+            [sourceTable, String(keysEvery), String(rowsEvery)]
+        ).rows.first
+        return (row?[0] != "f", row?[1] != "f")
+    }
+
+    /// Every table's state in one query, each with whether a comparison is due (see `comparisonsDue`).
+    func states(keysEvery: Int, rowsEvery: Int, on connection: isolated PostgresConnection) throws -> [String: (state: TableState, comparisonDue: Bool)] {
+        let rows = try connection.execute(
+            "SELECT \(TableState.columns), \(Self.due("keys_compared_at", seconds: "$1::int")) OR \(Self.due("rows_compared_at", seconds: "$2::int")) FROM \(table)",
+            [String(keysEvery), String(rowsEvery)]
+        ).rows
         return Dictionary(rows.map { ($0[0]!, (TableState(row: $0), $0.last! != "f")) }) { first, _ in first }
     }
 
@@ -58,7 +81,7 @@ public struct StateStore: Sendable {
         try connection.execute(
             """
             UPDATE \(table) SET current_as_of = GREATEST(current_as_of, ($2 || '+00')::timestamptz), last_run_at = now(),
-                last_success_at = now()
+                last_success_at = now(), held_by = NULL, held_since = NULL
             WHERE source_table = ANY ($1::text[]) AND refill_reason IS NULL AND full_load_table IS NULL AND last_error IS NULL
             RETURNING source_table
             """, [PostgresArray.literal(tables), asOf]).rows.map { $0[0]! }

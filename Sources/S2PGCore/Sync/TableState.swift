@@ -24,8 +24,15 @@ public struct TableState: Sendable, Codable {
     public var rowsDeleted: Int
     /// When the table's keys were last compared with the source's.
     public var keysComparedAt: String?
-    /// The source's clock (UTC, `2026-12-02 14:49:09.123456`) when the last successful pass began.
+    /// The source's clock (UTC, `2026-12-02 14:49:09.123456`) when the last successful pass began, less what
+    /// its reads were held back by (the clock's open tick, an open transaction).
     public var currentAsOf: String?
+    /// When the table's whole rows were last compared with the source's.
+    public var rowsComparedAt: String?
+    /// The open source transaction that held the last pass's reads back (`OpenTransaction.holder`), and its
+    /// start as the source reported it.
+    public var heldBy: String?
+    public var heldSince: String?
 
     /// Whether this state is of `plan`'s mirror table in `plan`'s mode (not one kept from before the mirror
     /// was renamed or the table changed mode): only then do its cursor and shape hold for the plan.
@@ -57,7 +64,7 @@ public struct TableState: Sendable, Codable {
         last_run_at::text, last_success_at::text, last_error, last_error_at::text, refill_reason, full_load_table,
         full_load_key::text, full_load_started_at, invalid_dates_nulled, nul_bytes_removed,
         invalid_utf8_replaced, source_missing_since::text, rows_deleted, keys_compared_at::text,
-        to_char(current_as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
+        to_char(current_as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), rows_compared_at::text, held_by, held_since
         """
 
     init(row: [String?]) {
@@ -83,5 +90,8 @@ public struct TableState: Sendable, Codable {
         rowsDeleted = Int(row[18]!) ?? 0
         keysComparedAt = row[19]
         currentAsOf = row[20]
+        rowsComparedAt = row[21]
+        heldBy = row[22]
+        heldSince = row[23]
     }
 }

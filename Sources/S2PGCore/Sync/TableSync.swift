@@ -66,10 +66,14 @@ public struct TableSync: Sendable {
         var result: TableSyncResult
         if continuing, state.refillReason == nil, let position = state.position {
             result = try await incremental(from: position, source: source, target: target)
-            let interval = configuration.sync.deletesIntervalSeconds
+            // The comparisons repair what no cursor sees: rows written with an old updated_at or committed
+            // after the cursor passed them (keys and cursor values), and changes that left updated_at alone
+            // (whole rows). Each falls due at its table's own moment of its interval, so tables spread out.
+            let (keys, rows) = (configuration.sync.deletesIntervalSeconds, configuration.sync.fullCompareIntervalSeconds)
             let table = plan.sourceName
-            if configuration.sync.deletes != .off, try await target.run({ try store.keysDue(of: table, every: interval, on: $0) }) {
-                let repair = try await reconcile(keysOnly: true, source: source, target: target)
+            let due = try await target.run { try store.comparisonsDue(of: table, keysEvery: keys, rowsEvery: rows, on: $0) }
+            if due.keys || due.rows {
+                let repair = try await reconcile(keysOnly: !due.rows, source: source, target: target)
                 result.rows += repair.rows
                 result.deleted = repair.deleted
                 result.rejected += repair.rejected
@@ -82,7 +86,11 @@ public struct TableSync: Sendable {
             if let reason = state.refillReason { logger.info("reloading: \(reason)") }
             result = try await reload(state, source: source, target: target)
         }
-        try await target.run { try store.recordCurrent(of: plan.sourceName, asOf: asOf.description, on: $0) }
+        // Only a pass that got here succeeded: its mirror holds what the source had committed when it began,
+        // less what its read bound held back.
+        let current = asOf.adding(microseconds: -(result.held?.microseconds ?? 0))
+        let holder = result.held?.transaction
+        try await target.run { try store.recordPass(of: plan.sourceName, currentAsOf: current.description, heldBy: holder, on: $0) }
         result.seconds = (ContinuousClock.now - started) / .seconds(1)
         return result
     }
@@ -110,68 +118,82 @@ public struct TableSync: Sendable {
         }
         let writer = writer
         var result = TableSyncResult(table: plan.sourceName, kind: .incremental, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
+        try await warnAboutInvisibleRows(source)
         // Most passes of most tables find nothing: one probe then, and no clock or stage. (Rows written ahead
         // of the clock, which the warning below is about, are always past the cursor: the probe sees them.)
         let probe = try queries.changeProbe(after: position, tag: 0)
-        guard try await !source.query(probe).strings.isEmpty else {
-            try await target.run { try writer.recordSuccess(on: $0) }
-            return result
+        guard try await !source.query(probe).strings.isEmpty else { return result }
+        let (now, bound) = try await readBound(source)
+        if let latest = try await source.query(queries.latestChange).strings[0][0].flatMap(SourceTimestamp.init), latest.seconds(since: now) > 60 {
+            logger.warning(
+                "\(plan.cursor!.column) values run \(latest.seconds(since: now)) s ahead of the source's clock (\(now)): rows are delayed until the clock catches up. Is the column written in another time zone? Set source.time_zone.")
         }
-        let upper = try await clock(source, isTimestamp: plan.cursor!.isTimestamp)
-        try await warnAboutInvisibleRows(source, upper: upper)
+        result.held = .init(microseconds: bound.held(behind: now), transaction: bound.heldBy)
         try await target.run { try writer.prepareStage(on: $0) }
-        while let start = position.timestamp {
+        var scan = IncrementalScan(from: position, bound: bound.bound, windowSeconds: sync.windowHours * 3600, batchRows: sync.batchRows)
+        scanning: while true {
             try Task.checkCancellation()
-            let windowEnd = min(start.adding(seconds: sync.windowHours * 3600), upper)
-            if case .after(let after) = position, after >= upper { break }
-            logger.debug("Querying \(plan.sourceName) from \(start) to \(windowEnd)")
-            let (page, rejected) = try await applyPage(
-                try queries.page(after: position, through: windowEnd, limit: sync.batchRows), source: source, target: target)
-            if page.rows == 0 {
-                guard windowEnd < upper, let next = try await nextChange(after: windowEnd, through: upper, source) else { break }
-                position = .from(next)
-                continue
-            }
-            result.rejected += rejected
-            result.rows += page.rows
-            result.pages += 1
-            result.counts += page.counts
-            position = .afterRow(updatedAt: page.lastUpdatedAt!, key: page.lastKey!)
-            // A lookback reads rows up to the cursor again: only a row past it is a change.
-            if position != stored { result.foundChanges = true }
-            // The key is row data: at debug only.
-            logger.info("Fetched and upserted \(page.rows) rows; checkpoint saved", metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)"])
-            logger.debug("checkpoint", metadata: ["cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
-            if page.rows < sync.batchRows {
-                if windowEnd >= upper { break }
-                position = .after(windowEnd)
+            switch scan.next() {
+            case .done:
+                break scanning
+            case .seek(let from, let before):
+                scan.found(try await source.query(queries.nextChange(from: from, before: before)).strings[0][0].flatMap(SourceTimestamp.init))
+            case .page(let after, let before, let limit):
+                logger.debug("Querying \(plan.sourceName) from \(after.timestamp!) to before \(before)")
+                let (page, rejected) = try await applyPage(try queries.page(after: after, before: before, limit: limit), source: source, target: target)
+                guard page.rows > 0 else {
+                    scan.read(rows: 0, last: nil)
+                    continue
+                }
+                let last = ScanPosition.afterRow(updatedAt: page.lastUpdatedAt!, key: page.lastKey!)
+                scan.read(rows: page.rows, last: last)
+                result.rejected += rejected
+                result.rows += page.rows
+                result.pages += 1
+                result.counts += page.counts
+                // A lookback reads rows up to the cursor again: only a row past it is a change.
+                if last != stored { result.foundChanges = true }
+                // The key is row data: at debug only.
+                logger.info("Fetched and upserted \(page.rows) rows; checkpoint saved", metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)"])
+                logger.debug("checkpoint", metadata: ["cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
             }
         }
-        try await target.run { try writer.recordSuccess(on: $0) }
         return result
     }
 
-    /// Counts rows no window can see, and checks the clock against the data: a zone mismatch delays rows.
-    private func warnAboutInvisibleRows(_ source: MariaDBConnection, upper: SourceTimestamp) async throws {
-        let queries = queries
-        let (invisible, latest) = try await source.run { connection in
-            let invisible = plan.columns.first { $0.sourceName == plan.cursor!.column }!.isNullable
-                ? try connection.query(queries.invisibleRowCount).strings[0][0] ?? "0" : "0"
-            return (invisible, try connection.query(queries.latestChange).strings[0][0])
+    /// Where this pass's reads stop (see `ReadBound`), and the clock it was taken from, in the cursor column's
+    /// zone. Says what holds the table back, once per process for a source that does not tell.
+    private func readBound(_ source: MariaDBConnection) async throws -> (clock: SourceTimestamp, bound: ReadBound) {
+        let sync = configuration.sync
+        let cursor = plan.cursor!
+        let now = try await clock(source, isTimestamp: cursor.isTimestamp)
+        let visibility = try await OpenTransactions.read(on: source, dialect: plan.dialect)
+        if let warning = OpenTransactions.hiddenWarning(visibility, user: configuration.source.connection.user, settleSeconds: sync.settleDelaySeconds),
+            Self.warnedHidden.withLock({ warned in defer { warned = true }; return !warned }) {
+            logger.warning("\(warning)")
         }
-        if invisible != "0" {
+        let bound = ReadBound.decide(
+            clock: now, precision: cursor.precision, visibility: visibility, settleSeconds: sync.settleDelaySeconds, maxHoldSeconds: sync.maxHoldSeconds)
+        for transaction in bound.overdue {
             logger.warning(
-                "\(invisible) rows have a NULL \(plan.cursor!.column) and are never synced incrementally; give them a value, or run s2pg full-load --table \(plan.sourceName)")
+                "a source transaction (\(transaction.holder), started \(transaction.started)) has been open \(transaction.ageMicroseconds / 1_000_000) s, longer than sync.max_hold (\(sync.maxHoldSeconds) s): no longer waited for; the rows it commits are repaired by the next comparison of keys and cursor values")
         }
-        if let latest = latest.flatMap(SourceTimestamp.init), latest.seconds(since: upper) > 60 {
-            logger.warning(
-                "\(plan.cursor!.column) values run \(latest.seconds(since: upper)) s ahead of the source's clock (\(upper)): rows are delayed until the clock catches up. Is the column written in another time zone? Set source.time_zone.")
+        if let holder = bound.heldBy {
+            logger.debug("reads held back \(bound.held(behind: now)) µs by an open source transaction (\(holder.holder), started \(holder.started))")
         }
+        return (now, bound)
     }
 
-    private func nextChange(after start: SourceTimestamp, through end: SourceTimestamp, _ source: MariaDBConnection) async throws -> SourceTimestamp? {
-        let sql = queries.nextChange(after: start, through: end)
-        return try await source.query(sql).strings[0][0].flatMap(SourceTimestamp.init)
+    /// Whether this process has warned that the source hides its open transactions.
+    private static let warnedHidden = Locked(false)
+
+    /// Counts rows no window can see: they arrive with the comparisons.
+    private func warnAboutInvisibleRows(_ source: MariaDBConnection) async throws {
+        guard plan.columns.first(where: { $0.sourceName == plan.cursor!.column })!.isNullable,
+            let invisible = try await source.query(queries.invisibleRowCount).strings[0][0], invisible != "0"
+        else { return }
+        logger.warning(
+            "\(invisible) rows have a NULL \(plan.cursor!.column): no incremental read sees them. Reloads copy them, new ones arrive with the comparison of keys (sync.deletes_interval) and changes to them with the comparison of whole rows (sync.full_compare_interval)")
     }
 
     private func clock(_ source: MariaDBConnection, isTimestamp: Bool) async throws -> SourceTimestamp {
@@ -256,8 +278,8 @@ public struct TableSync: Sendable {
     /// Makes the mirror equal its source where they differ (see `TableComparer`): rows the mirror lacks or
     /// holds otherwise are read again from the source as they are now and upserted; rows the source no longer
     /// has are deleted, unless `sync.deletes` is off. Each batch is one transaction with its counts, so an
-    /// interrupted repair keeps what it did and the next compares again. `keysOnly` compares keys and only
-    /// deletes (an incremental table); otherwise whole rows (a full-mode table). A keyless table is only
+    /// interrupted repair keeps what it did and the next compares again. `keysOnly` compares keys with their
+    /// cursor values (an incremental table's cheap comparison); otherwise whole rows. A keyless table is only
     /// compared: reloaded when it differs.
     ///
     /// `remembering` (a full-mode table with a key) keeps each bucket's fingerprint as the source had it when
@@ -270,7 +292,8 @@ public struct TableSync: Sendable {
         let fingerprinted = remembering && plan.keySource != .synthetic
         let kept = fingerprinted ? try await target.run { try ledger.basis(on: $0) } : nil
         let comparer = try await TableComparer.prepare(
-            plan, keysOnly: keysOnly, fingerprinted: fingerprinted, kept: kept?.bucketing, source: source, target: target)
+            plan, keysOnly: keysOnly, fingerprinted: fingerprinted, kept: kept?.bucketing, since: configuration.sync.start(of: plan),
+            source: source, target: target)
         let basis = FingerprintLedger.Basis(bucketing: comparer.queries.bucketing, digest: comparer.queries.fingerprintBasis)
         let summary: TableComparer.Summary
         if fingerprinted, kept == basis {
@@ -296,7 +319,6 @@ public struct TableSync: Sendable {
                 logger.info("the source's rows differ from the mirror's: reloading")
                 return try await reload(try await target.run { try store.state(of: plan.sourceName, on: $0)! }, source: source, target: target)
             }
-            try await target.run { try writer.recordSuccess(on: $0) }
             result.kind = .unchanged
             return result
         }
@@ -310,7 +332,7 @@ public struct TableSync: Sendable {
                     + "like that, so nothing was deleted. If the source really lost those rows, run s2pg sync --allow-mass-delete --table \(plan.sourceName)")
         }
         let groups = comparer.groups(summary)
-        if !keysOnly, !groups.isEmpty { try await target.run { try writer.prepareStage(on: $0) } }
+        if !groups.isEmpty { try await target.run { try writer.prepareStage(on: $0) } }
         for group in groups {
             try Task.checkCancellation()
             let (differences, found) = try await comparer.differences(in: group, source: source, target: target)
@@ -326,9 +348,9 @@ public struct TableSync: Sendable {
                 }
                 try await target.run { [sums] in try ledger.update(sums, on: $0) }
             }
-            // An incremental table's missing rows are its windows' to read (rows past the cursor, rows the
-            // mirror refused): comparing its keys only finds what to delete.
-            let reread = keysOnly ? [] : (differences.missing + differences.different).map { $0.key.map { $0 ?? "" } }
+            // Rows missing or different (by key and cursor value, comparing keys) are read again as the source
+            // has them now: rows past the cursor too, which the next window reads again, unchanged.
+            let reread = (differences.missing + differences.different).map { $0.key.map { $0 ?? "" } }
             let gone = deleting ? differences.extra.map(\.key) : []
             let batches = (max(reread.count, gone.count) + Self.repairBatch - 1) / Self.repairBatch
             for index in 0..<batches {
@@ -357,9 +379,7 @@ public struct TableSync: Sendable {
                 result.deleted += deleted
             }
         }
-        try await target.run { connection in
-            if keysOnly { try store.recordKeysCompared(of: plan.sourceName, on: connection) } else { try writer.recordSuccess(on: connection) }
-        }
+        try await target.run { try store.recordCompared(of: plan.sourceName, rows: !keysOnly, on: $0) }
         if result.rows > 0 || result.deleted > 0 {
             logger.info("compared with the source: \(result.rows) rows upserted, \(result.deleted) deleted")
             result.foundChanges = true
@@ -375,6 +395,7 @@ public struct TableSync: Sendable {
     private func reload(_ state: TableState, source: MariaDBConnection, target: PostgresConnection) async throws -> TableSyncResult {
         let writer = writer
         let resuming = try await target.run { try writer.canResume(state, on: $0) }
+        var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
         let estimateSQL = queries.rowEstimate
         let estimated = try await source.run { try $0.query(estimateSQL).strings.first?[0].flatMap { Int($0) } ?? 0 }
         let startedAt: String?
@@ -386,11 +407,12 @@ public struct TableSync: Sendable {
             logger.info("resuming the reload where it stopped")
             logger.debug("resuming after key \(state.fullLoadKey?.joined(separator: ", ") ?? "(start)")")
         } else {
-            // The clock before the first row is read: the incremental cursor once the reload is in place. Cut
-            // to the column's precision: a row written later in the same second of a DATETIME column holds a
-            // value below the clock's (13.4 s read, 13 written at 13.7 s), and reads start at the cursor.
-            if let cursor = plan.cursor {
-                startedAt = try await clock(source, isTimestamp: cursor.isTimestamp).truncated(toDigits: cursor.precision).description
+            // The read bound before the first row is read: the incremental cursor once the reload is in place.
+            // Rows at or past it (the clock's open tick, an open transaction's) are read again from there.
+            if plan.cursor != nil {
+                let (now, bound) = try await readBound(source)
+                startedAt = bound.bound.description
+                result.held = .init(microseconds: bound.held(behind: now), transaction: bound.heldBy)
             } else {
                 startedAt = nil
             }
@@ -399,7 +421,6 @@ public struct TableSync: Sendable {
         }
         logger.info("Reloading \(plan.sourceName)\(parts.isEmpty ? "" : " in \(parts.count) parts, \(parts.filter { !$0.finished }.count) to copy")")
 
-        var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
         result.foundChanges = true
         let progress = Locked(Progress(
             reload: ReloadProgress(
@@ -486,8 +507,7 @@ public struct TableSync: Sendable {
         after: [String]?, through: [String]?, part: Int?, source: MariaDBConnection, target: PostgresConnection, _ progress: Locked<Progress>
     ) async throws -> TableSyncResult {
         let writer = writer
-        let since = plan.mode == .incremental ? configuration.sync.initialSyncStart : nil
-        let sql = try queries.reload(afterKey: after, through: through, since: since)
+        let sql = try queries.reload(afterKey: after, through: through, since: configuration.sync.start(of: plan))
         logger.debug("reload query", metadata: ["sql": "\(sql)"])
         var result = TableSyncResult(table: plan.sourceName, kind: .reload, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
         let progressLine = progressLine

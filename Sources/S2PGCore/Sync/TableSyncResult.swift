@@ -24,6 +24,14 @@ public struct TableSyncResult: Sendable {
     /// Found with nothing past its cursor by `s2pg run`'s change probe (`LiveReplicator`), and not otherwise
     /// touched.
     public var probed = false
+    /// How far the pass's reads stopped behind the source's clock (see `ReadBound`), and the open transaction
+    /// that held them there, if one did; `nil` when the pass read no rows by the cursor.
+    public var held: Hold?
+
+    public struct Hold: Sendable {
+        public var microseconds: Int
+        public var transaction: OpenTransaction?
+    }
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
 }

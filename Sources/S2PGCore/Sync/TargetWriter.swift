@@ -385,7 +385,8 @@ struct TargetWriter: Sendable {
                 """
                 UPDATE \(state.table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
                     cursor_updated_at = $2, cursor_key = NULL, refill_reason = NULL, rows_applied = rows_applied + $3,
-                    last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL
+                    last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL,
+                    keys_compared_at = now(), rows_compared_at = now(), reloaded_at = now()
                 WHERE source_table = $1
                 """, [plan.sourceName, cursor, String(count)])
             return count
@@ -466,12 +467,6 @@ struct TargetWriter: Sendable {
                 WHERE source_table = $1
                 """, [plan.sourceName, reason])
         }
-    }
-
-    func recordSuccess(on connection: isolated PostgresConnection) throws {
-        try connection.execute(
-            "UPDATE \(state.table) SET last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL WHERE source_table = $1",
-            [plan.sourceName])
     }
 }
 

@@ -1,0 +1,53 @@
+import MariaDBClient
+
+/// Reads which transactions are open at the source (`SourceDialect.openTransactionsSQL`), after the pass's
+/// clock was read: a transaction that started before the clock and may still commit rows stamped before it
+/// is then either committed (its rows visible to the reads that follow) or in this list.
+enum OpenTransactions {
+    /// InnoDB answers `INNODB_TRX` from a cache that it refreshes only when it was not read in the last 100 ms
+    /// (`CACHE_MIN_IDLE_TIME` in `trx0i_s.cc`): read more often, it shows transactions as they were long
+    /// ago. This process reads it at most this often, so that each of its reads refreshes it.
+    static let spacing = Duration.milliseconds(110)
+    private static let lastRead = Locked<ContinuousClock.Instant?>(nil)
+
+    static func read(on source: MariaDBConnection, dialect: SourceDialect) async throws -> ReadBound.Visibility {
+        let first: [OpenTransaction]
+        do {
+            first = try await query(source, dialect)
+        } catch let error as MariaDBError where SourceDialect.hidesTransactions(error) {
+            return .hidden(error.message)
+        }
+        guard !first.isEmpty else { return .seen([]) }
+        // Most write transactions end within milliseconds: the ones seen are looked for again, and only
+        // those still open hold the bound back (a whole second, on MariaDB's `trx_started`, otherwise).
+        let still = Set(try await query(source, dialect).map { [$0.holder, $0.started] })
+        return .seen(first.filter { still.contains([$0.holder, $0.started]) })
+    }
+
+    private static func query(_ source: MariaDBConnection, _ dialect: SourceDialect) async throws -> [OpenTransaction] {
+        let wait = lastRead.withLock { last -> Duration in
+            let now = ContinuousClock.now
+            let start = max(now, last.map { $0 + spacing } ?? now)
+            last = start
+            return start - now
+        }
+        if wait > .zero { try await Task.sleep(for: wait) }
+        return try OpenTransaction.parse(try await source.query(dialect.openTransactionsSQL).strings)
+    }
+
+    /// What `check`, `discover` and the first pass say when the source does not tell which transactions are
+    /// open; `nil` when it does.
+    static func hiddenWarning(_ visibility: ReadBound.Visibility, user: String, settleSeconds: Int) -> String? {
+        guard case .hidden(let reason) = visibility else { return nil }
+        return "the source does not say which transactions are open (\(reason)): reads stop sync.settle_delay (\(settleSeconds) s) "
+            + "behind its clock, and rows that a transaction open longer than that commits behind the cursor are only repaired by the "
+            + "comparisons. On MariaDB/MySQL: GRANT PROCESS ON *.* TO '\(user)'; on SingleStore, PROCESS as well"
+    }
+
+    /// `hiddenWarning` for the source behind `connection`.
+    static func visibilityWarning(on connection: MariaDBConnection, _ configuration: Configuration) async throws -> String? {
+        let dialect = try await connection.run { try SourceDialect.detect(on: $0) }
+        let visibility = try await read(on: connection, dialect: dialect)
+        return hiddenWarning(visibility, user: configuration.source.connection.user, settleSeconds: configuration.sync.settleDelaySeconds)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import MariaDBClient
+import S2PGCore
+import Testing
+
+/// The mirror is exact with the default configuration on ordinary schemas: whole-second `updated_at`
+/// columns, transactions that commit late, rows no cursor sees (NULL, old or backdated `updated_at`,
+/// cascades), and a pass that fails.
+@Suite("Exact by default", .enabled(if: LiveDatabases.enabled))
+struct ExactnessTests {
+    /// Waits until the source's clock is early in a second, so that what follows happens within it.
+    static func startOfSecond(_ fixture: SyncFixture) async throws -> String {
+        while true {
+            let now = try await fixture.source.query("SELECT NOW(6)").strings[0][0]!
+            if now.hasSuffix("0") && Int(now.suffix(6).prefix(1))! < 2 { return String(now.prefix(19)) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test("a second write in the same whole second as a synced one arrives: the open tick is never read")
+    func sameSecond() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute(
+                "CREATE TABLE film (id INT NOT NULL PRIMARY KEY, title VARCHAR(20), updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)")
+            try await fixture.source.execute("INSERT INTO film (id, title, updated_at) SELECT seq, 'old', NOW() - INTERVAL 1 HOUR FROM seq_1_to_5")
+            try await fixture.sync()
+            var tries = 0
+            while true {
+                tries += 1
+                let second = try await Self.startOfSecond(fixture)
+                try await fixture.source.execute("UPDATE film SET title = 'first' WHERE id = 5")
+                try await fixture.sync()
+                // Row 1, a smaller key, written later in the same second.
+                try await fixture.source.execute("UPDATE film SET title = 'second' WHERE id = 1")
+                let after = try await fixture.source.query("SELECT NOW(6)").strings[0][0]!
+                if after.hasPrefix(second) || tries == 5 { break }
+            }
+            try await Task.sleep(for: .milliseconds(1100))
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT title FROM film WHERE id IN (1, 5) ORDER BY id") == [["second"], ["first"]])
+            #expect(try await fixture.verify("film").isEqual)
+        }
+    }
+
+    @Test("a transaction that commits late is in the mirror after the next pass; until then the table shows it is held back")
+    func lateCommit() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute(
+                "CREATE TABLE accounts (id INT NOT NULL PRIMARY KEY, balance INT, updated_at DATETIME(6) NOT NULL DEFAULT NOW(6) ON UPDATE NOW(6), KEY (updated_at))")
+            try await fixture.source.execute("INSERT INTO accounts (id, balance, updated_at) SELECT seq, 0, NOW(6) - INTERVAL 1 HOUR FROM seq_1_to_100")
+            try await fixture.sync()
+            // A batch job: updates row 1 and inserts row 10001, and stays open while other rows change.
+            let job = try await MariaDBConnection.connect(fixture.configuration.source.connection)
+            let thread = try await job.query("SELECT CONNECTION_ID()").strings[0][0]!
+            try await job.execute("START TRANSACTION")
+            try await job.execute("UPDATE accounts SET balance = 1 WHERE id = 1")
+            try await job.execute("INSERT INTO accounts (id, balance) VALUES (10001, 1)")
+            try await Task.sleep(for: .milliseconds(50))
+            for round in 0..<3 {
+                try await fixture.source.execute("UPDATE accounts SET balance = balance + 1 WHERE id = \(50 + round)")
+                try await fixture.sync()
+            }
+            let held = try await fixture.state("accounts")
+            #expect(held.heldBy == thread)
+            #expect(held.heldSince != nil)
+            try await job.execute("COMMIT")
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT id::text, balance::text FROM accounts WHERE id IN (1, 10001) ORDER BY id") == [["1", "1"], ["10001", "1"]])
+            #expect(try await fixture.verify("accounts").isEqual)
+            #expect(try await fixture.state("accounts").heldBy == nil)
+        }
+    }
+
+    @Test("without PROCESS, reads stop sync.settle_delay behind the clock, and a row committed within it arrives")
+    func settleDelay() async throws {
+        try await SyncFixture.with(SyncConfiguration(settleDelaySeconds: 2)) { fixture in
+            let database = fixture.configuration.source.connection.database!
+            let user = LiveDatabases.uniqueName("s2pg_noproc")
+            let admin = try await MariaDBConnection.connect(try LiveDatabases.mariaDB())
+            try await admin.execute("CREATE USER \(MariaDBIdentifier.literal(user.utf8))@'%' IDENTIFIED BY 'pw'")
+            try await admin.execute("GRANT SELECT ON \(MariaDBIdentifier.quote(database)).* TO \(MariaDBIdentifier.literal(user.utf8))@'%'")
+            #expect(await ConnectivityCheck.run(fixture.configuration).warnings.isEmpty)
+            fixture.configuration.source.connection.user = user
+            fixture.configuration.source.connection.password = "pw"
+            // check says what is missing and how to grant it.
+            let warnings = await ConnectivityCheck.run(fixture.configuration).warnings
+            #expect(warnings.count == 1)
+            #expect(warnings.first?.contains("GRANT PROCESS ON *.* TO '\(user)'") == true)
+            try await fixture.source.execute("CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+            try await fixture.source.execute("INSERT INTO notes VALUES (1, NOW(6) - INTERVAL 1 HOUR)")
+            try await fixture.sync()
+            try await fixture.source.execute("INSERT INTO notes VALUES (2, NOW(6))")
+            // Within the settle delay: not read yet.
+            #expect(try await fixture.sync()["notes"]?.rows == 0)
+            try await Task.sleep(for: .milliseconds(2100))
+            #expect(try await fixture.sync()["notes"]?.rows == 1)
+            #expect(try await fixture.verify("notes").isEqual)
+            try await admin.execute("DROP USER \(MariaDBIdentifier.literal(user.utf8))@'%'")
+        }
+    }
+
+    @Test("rows with a NULL or an old updated_at are all copied by the first sync, and kept equal by the comparisons")
+    func nullAndOldRows() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletesIntervalSeconds: 0, fullCompareIntervalSeconds: 0)) { fixture in
+            try await fixture.source.execute("CREATE TABLE people (id INT NOT NULL PRIMARY KEY, name VARCHAR(20), updated_at DATETIME NULL, KEY (updated_at))")
+            try await fixture.source.execute(
+                "INSERT INTO people SELECT seq, CONCAT('p', seq), IF(seq % 4 = 0, NULL, TIMESTAMP('2019-06-01') + INTERVAL seq DAY) FROM seq_1_to_400")
+            #expect(try await fixture.sync()["people"]?.kind == .reload)
+            #expect(try await fixture.mirror("SELECT count(*)::text, count(updated_at)::text FROM people") == [["400", "300"]])
+            // A new row with no updated_at, and a change to one: found by the comparisons.
+            try await fixture.source.execute("INSERT INTO people VALUES (401, 'new', NULL)")
+            try await fixture.source.execute("UPDATE people SET name = 'renamed' WHERE id = 4")
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT name FROM people WHERE id IN (4, 401) ORDER BY id") == [["renamed"], ["new"]])
+            #expect(try await fixture.verify("people").isEqual)
+        }
+    }
+
+    @Test("a row written with an updated_at behind the cursor arrives with the comparison of keys and cursor values")
+    func backdated() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletesIntervalSeconds: 0)) { fixture in
+            try await fixture.source.execute("CREATE TABLE orders (id INT NOT NULL PRIMARY KEY, total INT, updated_at DATETIME(6) NOT NULL, KEY (updated_at))")
+            try await fixture.source.execute("INSERT INTO orders VALUES (1, 10, NOW(6) - INTERVAL 1 HOUR)")
+            try await fixture.sync()
+            try await fixture.source.execute("INSERT INTO orders VALUES (2, 20, NOW(6) - INTERVAL 1 SECOND)")
+            try await fixture.sync()
+            // An import stamped a day ago, and a correction that sets a row's updated_at back.
+            try await fixture.source.execute("INSERT INTO orders VALUES (3, 30, NOW(6) - INTERVAL 1 DAY)")
+            try await fixture.source.execute("UPDATE orders SET total = 21, updated_at = NOW(6) - INTERVAL 2 DAY WHERE id = 2")
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT id::text, total::text FROM orders ORDER BY id") == [["1", "10"], ["2", "21"], ["3", "30"]])
+            #expect(try await fixture.verify("orders").isEqual)
+        }
+    }
+
+    @Test("rows changed by a cascade (ON DELETE SET NULL), updated_at untouched, are repaired by the whole-row comparison")
+    func cascade() async throws {
+        try await SyncFixture.with(SyncConfiguration(fullCompareIntervalSeconds: 0)) { fixture in
+            try await fixture.source.execute("CREATE TABLE store (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL) ENGINE=InnoDB")
+            try await fixture.source.execute(
+                """
+                CREATE TABLE staff (id INT NOT NULL PRIMARY KEY, store_id INT NULL, updated_at DATETIME(6) NOT NULL,
+                    FOREIGN KEY (store_id) REFERENCES store (id) ON DELETE SET NULL) ENGINE=InnoDB
+                """)
+            try await fixture.source.execute("INSERT INTO store VALUES (1, NOW(6) - INTERVAL 1 HOUR), (2, NOW(6) - INTERVAL 1 HOUR)")
+            try await fixture.source.execute("INSERT INTO staff SELECT seq, 1 + seq % 2, NOW(6) - INTERVAL 1 HOUR FROM seq_1_to_30")
+            try await fixture.sync()
+            try await fixture.source.execute("DELETE FROM store WHERE id = 1")
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT count(*)::text FROM staff WHERE store_id IS NULL") == [["15"]])
+            #expect(try await fixture.verify("staff").isEqual)
+            #expect(try await fixture.verify("store").isEqual)
+        }
+    }
+
+    @Test("a pass the mass-delete guard stops does not count as a success")
+    func failedPassIsNoSuccess() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletesIntervalSeconds: 0)) { fixture in
+            try await DeleteTests.events(fixture, rows: 100)
+            let before = try await fixture.state("events").lastSuccessAt
+            try await Task.sleep(for: .milliseconds(20))
+            try await fixture.source.execute("DELETE FROM events WHERE id > 10")
+            let outcomes = try await Replicator(configuration: fixture.configuration, logger: SyncFixture.logger).sync(only: [])
+            #expect(throws: S2PGError.self) { try outcomes[0].result.get() }
+            let after = try await fixture.state("events")
+            #expect(after.lastSuccessAt == before)
+            #expect(after.lastError?.contains("max_delete_fraction") == true)
+        }
+    }
+
+    @Test("with initial_sync_start set, the reload, the comparisons and verify agree on the rows from it on")
+    func initialStart() async throws {
+        try await SyncFixture.with(
+            SyncConfiguration(initialSyncStart: SourceTimestamp("2024-01-01 00:00:00")!, deletesIntervalSeconds: 0, fullCompareIntervalSeconds: 0)
+        ) { fixture in
+            try await fixture.source.execute("CREATE TABLE logs (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NULL, KEY (updated_at))")
+            try await fixture.source.execute("INSERT INTO logs VALUES (1, '2023-06-01'), (2, NULL), (3, '2024-06-01'), (4, NOW(6) - INTERVAL 1 MINUTE)")
+            try await fixture.sync()
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT id::text FROM logs ORDER BY id") == [["3"], ["4"]])
+            #expect(try await fixture.verify("logs").isEqual)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Testing
+
+@testable import S2PGCore
+
+@Suite("IncrementalScan: an incremental pass's windows, pages and positions, up to its read bound")
+struct IncrementalScanTests {
+    static func at(_ text: String) -> SourceTimestamp { SourceTimestamp(text)! }
+
+    @Test("a page reads from the stored row up to the bound, exclusive; a short page ends the pass")
+    func onePage() {
+        let stored = ScanPosition.afterRow(updatedAt: "2026-01-01 10:00:00", key: ["5"])
+        var scan = IncrementalScan(from: stored, bound: Self.at("2026-01-01 10:00:01"), windowSeconds: 3600, batchRows: 100)
+        #expect(scan.next() == .page(after: stored, before: Self.at("2026-01-01 10:00:01"), limit: 100))
+        let last = ScanPosition.afterRow(updatedAt: "2026-01-01 10:00:00", key: ["9"])
+        scan.read(rows: 3, last: last)
+        #expect(scan.position == last)
+        #expect(scan.next() == .done)
+    }
+
+    @Test("a full page goes on from its last row in the same window")
+    func fullPage() {
+        var scan = IncrementalScan(from: .from(Self.at("2026-01-01 00:00:00")), bound: Self.at("2026-01-01 00:00:10"), windowSeconds: 3600, batchRows: 2)
+        _ = scan.next()
+        let last = ScanPosition.afterRow(updatedAt: "2026-01-01 00:00:03", key: ["1"])
+        scan.read(rows: 2, last: last)
+        #expect(scan.next() == .page(after: last, before: Self.at("2026-01-01 00:00:10"), limit: 2))
+    }
+
+    @Test("windows of window_hours: a window read to its end starts the next at its end, inclusive")
+    func windows() {
+        var scan = IncrementalScan(from: .from(Self.at("2026-01-01 00:00:00")), bound: Self.at("2026-01-01 03:30:00"), windowSeconds: 3600, batchRows: 10)
+        #expect(scan.next() == .page(after: .from(Self.at("2026-01-01 00:00:00")), before: Self.at("2026-01-01 01:00:00"), limit: 10))
+        scan.read(rows: 4, last: .afterRow(updatedAt: "2026-01-01 00:59:59.999999", key: ["1"]))
+        #expect(scan.position == .from(Self.at("2026-01-01 01:00:00")))
+        #expect(scan.next() == .page(after: .from(Self.at("2026-01-01 01:00:00")), before: Self.at("2026-01-01 02:00:00"), limit: 10))
+    }
+
+    @Test("an empty window seeks the next change below the bound; none ends the pass")
+    func seek() {
+        var scan = IncrementalScan(from: .from(Self.at("2026-01-01 00:00:00")), bound: Self.at("2026-01-03 00:00:00"), windowSeconds: 3600, batchRows: 10)
+        _ = scan.next()
+        scan.read(rows: 0, last: nil)
+        #expect(scan.next() == .seek(from: Self.at("2026-01-01 01:00:00"), before: Self.at("2026-01-03 00:00:00")))
+        scan.found(Self.at("2026-01-02 12:00:00.5"))
+        #expect(scan.next() == .page(after: .from(Self.at("2026-01-02 12:00:00.5")), before: Self.at("2026-01-02 13:00:00.5"), limit: 10))
+        scan.read(rows: 0, last: nil)
+        #expect(scan.next() == .seek(from: Self.at("2026-01-02 13:00:00.5"), before: Self.at("2026-01-03 00:00:00")))
+        scan.found(nil)
+        #expect(scan.next() == .done)
+    }
+
+    @Test("an empty last window ends the pass without a seek")
+    func emptyLastWindow() {
+        var scan = IncrementalScan(from: .from(Self.at("2026-01-01 00:00:00")), bound: Self.at("2026-01-01 00:00:01"), windowSeconds: 3600, batchRows: 10)
+        _ = scan.next()
+        scan.read(rows: 0, last: nil)
+        #expect(scan.next() == .done)
+    }
+
+    @Test("a position at or past the bound reads nothing: rows of the open tick wait for the next pass")
+    func atBound() {
+        let bound = Self.at("2026-01-01 10:00:01")
+        var empty = IncrementalScan(from: .from(bound), bound: bound, windowSeconds: 60, batchRows: 10)
+        #expect(empty.next() == .done)
+        var scan = IncrementalScan(from: .afterRow(updatedAt: "2026-01-01 10:00:01", key: ["1"]), bound: bound, windowSeconds: 60, batchRows: 10)
+        #expect(scan.next() == .done)
+    }
+}
+
+@Suite("ReadBound: where a pass's reads stop, by the clock's open tick and the source's open transactions")
+struct ReadBoundTests {
+    static func at(_ text: String) -> SourceTimestamp { SourceTimestamp(text)! }
+    static let clock = at("2026-01-01 10:00:07.400000")
+
+    static func transaction(_ holder: String, ageMicroseconds: Int) -> OpenTransaction {
+        OpenTransaction(holder: holder, started: "2026-01-01 10:00:00", ageMicroseconds: ageMicroseconds)
+    }
+
+    @Test("the open tick of the cursor column's precision is not read", arguments: [
+        (0, "2026-01-01 10:00:07.000000"), (3, "2026-01-01 10:00:07.400000"), (6, "2026-01-01 10:00:07.400000"), (1, "2026-01-01 10:00:07.400000"),
+    ])
+    func tick(precision: Int, bound: String) {
+        let decided = ReadBound.decide(clock: Self.clock, precision: precision, visibility: .seen([]), settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(decided.bound == Self.at(bound))
+        #expect(decided.heldBy == nil)
+    }
+
+    @Test("the oldest open transaction that wrote holds the bound at its start (the clock less its age)")
+    func heldByTransaction() {
+        let young = Self.transaction("12", ageMicroseconds: 1_500_000)
+        let old = Self.transaction("7", ageMicroseconds: 3_250_000)
+        let decided = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([young, old]), settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(decided.bound == Self.at("2026-01-01 10:00:04.150000"))
+        #expect(decided.heldBy == old)
+        #expect(decided.held(behind: Self.clock) == 3_250_000)
+        #expect(decided.overdue.isEmpty)
+    }
+
+    @Test("a transaction younger than the open tick holds nothing more")
+    func youngTransaction() {
+        let decided = ReadBound.decide(
+            clock: Self.clock, precision: 0, visibility: .seen([Self.transaction("3", ageMicroseconds: 200_000)]), settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(decided.bound == Self.at("2026-01-01 10:00:07"))
+        #expect(decided.heldBy == nil)
+    }
+
+    @Test("past sync.max_hold a transaction is no longer waited for, and is reported")
+    func overdue() {
+        let stale = Self.transaction("99", ageMicroseconds: 601_000_000)
+        let decided = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([stale]), settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(decided.bound == Self.clock)
+        #expect(decided.heldBy == nil)
+        #expect(decided.overdue == [stale])
+    }
+
+    @Test("a source that hides its transactions gets the settle delay behind the open tick")
+    func hidden() {
+        let decided = ReadBound.decide(
+            clock: Self.clock, precision: 0, visibility: .hidden("no PROCESS privilege"), settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(decided.bound == Self.at("2026-01-01 10:00:02"))
+        #expect(decided.held(behind: Self.clock) == 5_400_000)
+    }
+
+    @Test("the source's rows of open transactions are read as holder, start and age; anything else is refused")
+    func parse() throws {
+        #expect(try OpenTransaction.parse([["42", "2026-01-01 10:00:00", "7400000"]]) == [Self.transaction("42", ageMicroseconds: 7_400_000)])
+        #expect(throws: S2PGError.self) { try OpenTransaction.parse([["42", "2026-01-01 10:00:00", nil]]) }
+        #expect(throws: S2PGError.self) { try OpenTransaction.parse([["42", "2026-01-01 10:00:00"]]) }
+    }
+
+    @Test("MariaDB is asked INNODB_TRX for writers and lock waiters of this database other than s2pg; SingleStore its distributed transactions on the database's partitions")
+    func dialectSQL() {
+        let maria = SourceDialect.mariaDB.openTransactionsSQL
+        #expect(maria.contains("INFORMATION_SCHEMA.INNODB_TRX"))
+        #expect(maria.contains("t.trx_rows_modified > 0 OR t.trx_state = 'LOCK WAIT'"))
+        #expect(maria.contains("t.trx_mysql_thread_id <> CONNECTION_ID()"))
+        #expect(maria.contains("p.DB = DATABASE()"))
+        let single = SourceDialect.singleStore(version: "8.9.3").openTransactionsSQL
+        #expect(single.contains("MV_ACTIVE_DISTRIBUTED_TRANSACTIONS"))
+        #expect(single.contains("REAL_CLOCK_BEGIN_TIME_STAMP"))
+        #expect(single.contains("CONCAT(DATABASE(), '_')"))
+    }
+}
