@@ -1,5 +1,6 @@
 import Foundation
 import MariaDBClient
+import PostgresClient
 import S2PGCore
 import Testing
 
@@ -179,6 +180,23 @@ struct ExactnessTests {
             try await fixture.sync()
             #expect(try await fixture.mirror("SELECT id::text FROM logs ORDER BY id") == [["3"], ["4"]])
             #expect(try await fixture.verify("logs").isEqual)
+        }
+    }
+
+    @Test("first syncs of several tables at once into a target.schema that does not exist yet: it is created once, every table synced")
+    func schemaCreatedOnce() async throws {
+        try await SyncFixture.with(SyncConfiguration(parallelTables: 4)) { fixture in
+            for table in ["a", "b", "c", "d"] {
+                try await fixture.source.execute("CREATE TABLE \(table) (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL)")
+                try await fixture.source.execute("INSERT INTO \(table) VALUES (1, NOW(6) - INTERVAL 1 MINUTE)")
+            }
+            for attempt in 0..<4 {
+                fixture.configuration.target.schema = fixture.schema + "_new\(attempt)"
+                defer { Task { [target = fixture.target, schema = fixture.configuration.target.schema] in _ = try? await target.execute("DROP SCHEMA \(PostgresIdentifier.quote(schema)) CASCADE") } }
+                let outcomes = try await Replicator(configuration: fixture.configuration, logger: SyncFixture.logger).sync(only: [])
+                #expect(outcomes.count == 4)
+                for outcome in outcomes { #expect(throws: Never.self) { try outcome.result.get() } }
+            }
         }
     }
 }

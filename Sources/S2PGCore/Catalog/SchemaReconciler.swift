@@ -19,7 +19,12 @@ public struct SchemaReconciler: Sendable {
     ) async throws -> [SchemaChange] {
         let stateSchema = stateSchema
         let changes = try await connection.transaction { connection in
-            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(plan.targetSchema))")
+            // Two tables' first passes may create the schema at once: `IF NOT EXISTS` does not keep the second
+            // from failing on the catalog's unique index (23505), so creators take turns.
+            if try connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", [plan.targetSchema]).rows.isEmpty {
+                try connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", [String(TableLease.schemaLockKey(plan.targetSchema, "create"))])
+                try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(plan.targetSchema))")
+            }
             let existing = try TargetTableShape.read(schema: plan.targetSchema, table: plan.targetName, on: connection)
             let changes: [SchemaChange]
             do {
