@@ -34,13 +34,11 @@ public struct ConnectivityCheck: Sendable {
         var warnings: [String] = []
         do {
             let connection = try await MariaDBConnection.connect(source.connection)
-            if let warning = try await OpenTransactions.visibilityWarning(on: connection, configuration) { warnings.append(warning) }
+            let dialect = try await connection.run { try SourceDialect.detect(on: $0) }
+            if let warning = try await OpenTransactions.visibilityWarning(on: connection, dialect: dialect, configuration) { warnings.append(warning) }
             outcome = .success(await connection.run { connection in
                 // SingleStore reports a MySQL version; its own is in @@memsql_version.
-                let product = (try? connection.query("SELECT @@memsql_version").rows.first?[0])
-                    .flatMap { $0 }
-                    .map { "SingleStore \(String(decoding: $0, as: UTF8.self))" }
-                    ?? "MySQL-compatible server \(connection.serverVersion)"
+                let product = if case .singleStore(let version) = dialect { "SingleStore \(version)" } else { "MySQL-compatible server \(connection.serverVersion)" }
                 let tls = connection.tlsCipher.map { "TLS \($0)" } ?? "no TLS"
                 return "\(product), database \(source.connection.database ?? "-"), \(tls)"
             })

@@ -80,7 +80,7 @@ struct ReadBoundTests {
         (0, "2026-01-01 10:00:07.000000"), (3, "2026-01-01 10:00:07.400000"), (6, "2026-01-01 10:00:07.400000"), (1, "2026-01-01 10:00:07.400000"),
     ])
     func tick(precision: Int, bound: String) {
-        let decided = ReadBound.decide(clock: Self.clock, precision: precision, visibility: .seen([]), settleSeconds: 5, maxHoldSeconds: 600)
+        let decided = ReadBound.decide(clock: Self.clock, precision: precision, visibility: .seen([]), lagMicroseconds: 0, settleSeconds: 5, maxHoldSeconds: 600)
         #expect(decided.bound == Self.at(bound))
         #expect(decided.heldBy == nil)
     }
@@ -89,17 +89,31 @@ struct ReadBoundTests {
     func heldByTransaction() {
         let young = Self.transaction("12", ageMicroseconds: 1_500_000)
         let old = Self.transaction("7", ageMicroseconds: 3_250_000)
-        let decided = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([young, old]), settleSeconds: 5, maxHoldSeconds: 600)
+        let decided = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([young, old]), lagMicroseconds: 0, settleSeconds: 5, maxHoldSeconds: 600)
         #expect(decided.bound == Self.at("2026-01-01 10:00:04.150000"))
         #expect(decided.heldBy == old)
         #expect(decided.held(behind: Self.clock) == 3_250_000)
         #expect(decided.overdue.isEmpty)
     }
 
+    @Test("a reading of the open transactions taken before the clock bounds the reads at its moment, and its transactions from there")
+    func sharedReading() {
+        let none = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([]), lagMicroseconds: 150_000, settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(none.bound == Self.at("2026-01-01 10:00:07.250000"))
+        #expect(none.heldBy == nil)
+        // Whole seconds: the open tick is the earlier.
+        let tick = ReadBound.decide(clock: Self.clock, precision: 0, visibility: .seen([]), lagMicroseconds: 150_000, settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(tick.bound == Self.at("2026-01-01 10:00:07"))
+        let old = Self.transaction("7", ageMicroseconds: 3_000_000)
+        let held = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([old]), lagMicroseconds: 150_000, settleSeconds: 5, maxHoldSeconds: 600)
+        #expect(held.bound == Self.at("2026-01-01 10:00:04.250000"))
+        #expect(held.heldBy == old)
+    }
+
     @Test("a transaction younger than the open tick holds nothing more")
     func youngTransaction() {
         let decided = ReadBound.decide(
-            clock: Self.clock, precision: 0, visibility: .seen([Self.transaction("3", ageMicroseconds: 200_000)]), settleSeconds: 5, maxHoldSeconds: 600)
+            clock: Self.clock, precision: 0, visibility: .seen([Self.transaction("3", ageMicroseconds: 200_000)]), lagMicroseconds: 0, settleSeconds: 5, maxHoldSeconds: 600)
         #expect(decided.bound == Self.at("2026-01-01 10:00:07"))
         #expect(decided.heldBy == nil)
     }
@@ -107,7 +121,7 @@ struct ReadBoundTests {
     @Test("past sync.max_hold a transaction is no longer waited for, and is reported")
     func overdue() {
         let stale = Self.transaction("99", ageMicroseconds: 601_000_000)
-        let decided = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([stale]), settleSeconds: 5, maxHoldSeconds: 600)
+        let decided = ReadBound.decide(clock: Self.clock, precision: 6, visibility: .seen([stale]), lagMicroseconds: 0, settleSeconds: 5, maxHoldSeconds: 600)
         #expect(decided.bound == Self.clock)
         #expect(decided.heldBy == nil)
         #expect(decided.overdue == [stale])
@@ -116,7 +130,7 @@ struct ReadBoundTests {
     @Test("a source that hides its transactions gets the settle delay behind the open tick")
     func hidden() {
         let decided = ReadBound.decide(
-            clock: Self.clock, precision: 0, visibility: .hidden("no PROCESS privilege"), settleSeconds: 5, maxHoldSeconds: 600)
+            clock: Self.clock, precision: 0, visibility: .hidden("no PROCESS privilege"), lagMicroseconds: 0, settleSeconds: 5, maxHoldSeconds: 600)
         #expect(decided.bound == Self.at("2026-01-01 10:00:02"))
         #expect(decided.held(behind: Self.clock) == 5_400_000)
     }

@@ -6,7 +6,8 @@ public enum Discovery {
     public static func run(_ configuration: Configuration, logger: Logger) async throws -> [TablePlan] {
         let source = try await MariaDBConnection.connect(configuration.source.connection)
         let plans = try await plans(configuration, source: source, logger: logger)
-        if plans.contains(where: { $0.mode == .incremental }), let warning = try await OpenTransactions.visibilityWarning(on: source, configuration) {
+        if let incremental = plans.first(where: { $0.mode == .incremental }),
+            let warning = try await OpenTransactions.visibilityWarning(on: source, dialect: incremental.dialect, configuration) {
             logger.warning("\(warning)")
         }
         return plans

@@ -1,9 +1,38 @@
 import MariaDBClient
 
-/// Reads which transactions are open at the source (`SourceDialect.openTransactionsSQL`), after the pass's
-/// clock was read: a transaction that started before the clock and may still commit rows stamped before it
-/// is then either committed (its rows visible to the reads that follow) or in this list.
+/// Reads which transactions are open at the source (`SourceDialect.openTransactionsSQL`): a transaction
+/// that started before the reading and may still commit rows stamped before it is then either committed
+/// (its rows visible to the reads that follow) or in the list. The tables of a pass share a reading
+/// (`reading`) taken at most `spacing` before, each bounding its reads at the reading's moment (`ReadBound`).
 enum OpenTransactions {
+    /// What the source said, and when (this process's clock) it was asked.
+    struct Reading: Sendable {
+        var visibility: ReadBound.Visibility
+        var asked: ContinuousClock.Instant
+    }
+
+    /// The latest reading of each source database, shared while it is younger than `spacing`.
+    private actor Shared {
+        var latest: [String: (asked: ContinuousClock.Instant, reading: Task<Reading, any Error>)] = [:]
+
+        func reading(_ source: String, take: @escaping @Sendable () async throws -> Reading) async throws -> Reading {
+            if let latest = latest[source], ContinuousClock.now - latest.asked < spacing { return try await latest.reading.value }
+            let reading = Task { try await take() }
+            latest[source] = (.now, reading)
+            return try await reading.value
+        }
+    }
+
+    private static let shared = Shared()
+
+    /// A reading of the source behind `configuration`, fresh or shared with the other tables of the pass.
+    static func reading(on connection: MariaDBConnection, dialect: SourceDialect, source: MariaDBConfiguration) async throws -> Reading {
+        try await shared.reading("\(source.endpoint)/\(source.database ?? "")") {
+            let asked = ContinuousClock.now
+            return Reading(visibility: try await read(on: connection, dialect: dialect), asked: asked)
+        }
+    }
+
     /// InnoDB answers `INNODB_TRX` from a cache that it refreshes only when it was not read in the last 100 ms
     /// (`CACHE_MIN_IDLE_TIME` in `trx0i_s.cc`): read more often, it shows transactions as they were long
     /// ago. This process reads it at most this often, so that each of its reads refreshes it.
@@ -44,9 +73,8 @@ enum OpenTransactions {
             + "comparisons. On MariaDB/MySQL: GRANT PROCESS ON *.* TO '\(user)'; on SingleStore, PROCESS as well"
     }
 
-    /// `hiddenWarning` for the source behind `connection`.
-    static func visibilityWarning(on connection: MariaDBConnection, _ configuration: Configuration) async throws -> String? {
-        let dialect = try await connection.run { try SourceDialect.detect(on: $0) }
+    /// `hiddenWarning` for the source behind `connection`, a server of `dialect`.
+    static func visibilityWarning(on connection: MariaDBConnection, dialect: SourceDialect, _ configuration: Configuration) async throws -> String? {
         let visibility = try await read(on: connection, dialect: dialect)
         return hiddenWarning(visibility, user: configuration.source.connection.user, settleSeconds: configuration.sync.settleDelaySeconds)
     }

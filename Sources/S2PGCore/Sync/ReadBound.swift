@@ -20,32 +20,36 @@ public struct ReadBound: Sendable, Hashable {
 
     /// What the source said of its open transactions.
     public enum Visibility: Sendable, Hashable {
-        /// The transactions open after the clock was read that have written rows (or wait to), by age.
+        /// The transactions open when it was asked that have written rows (or wait to), by age.
         case seen([OpenTransaction])
         /// Why the source did not say (no privilege, no such view): the settle delay stands in.
         case hidden(String)
     }
 
     /// The bound for a pass whose clock (in the cursor column's zone) read `clock`, for a cursor column of
-    /// `precision` fractional digits. A transaction open longer than `maxHoldSeconds` stops holding the
-    /// table back (one forgotten session must not freeze every mirror): its rows, once it commits, are
-    /// behind the cursor, and the next comparison of keys and cursor values repairs them.
+    /// `precision` fractional digits. `lagMicroseconds`: how long before the clock's answer arrived the
+    /// source was asked about its transactions (0 when asked after it): a reading shared by the tables of a
+    /// pass says nothing of transactions begun after it, so the bound stays at or before its moment.
+    /// A transaction open longer than `maxHoldSeconds` stops holding the table back (one forgotten session
+    /// must not freeze every mirror): its rows, once it commits, are behind the cursor, and the next
+    /// comparison of keys and cursor values repairs them.
     public static func decide(
-        clock: SourceTimestamp, precision: Int, visibility: Visibility, settleSeconds: Int, maxHoldSeconds: Int
+        clock: SourceTimestamp, precision: Int, visibility: Visibility, lagMicroseconds: Int, settleSeconds: Int, maxHoldSeconds: Int
     ) -> ReadBound {
         let tick = clock.truncated(toDigits: precision)
         switch visibility {
         case .hidden:
             return ReadBound(bound: tick.adding(seconds: -settleSeconds), heldBy: nil, overdue: [])
         case .seen(let open):
+            let seen = min(tick, clock.adding(microseconds: -lagMicroseconds))
             let overdue = open.filter { $0.ageMicroseconds > maxHoldSeconds * 1_000_000 }
-            // The oldest transaction waited for: it started no later than `clock` less its age (its age was
-            // measured after the clock was read, from a start the source keeps in whole seconds or finer).
+            // The oldest transaction waited for started no earlier than the reading's moment less its age (an
+            // age measured from a start the source keeps in whole seconds or finer is never under the truth).
             guard let oldest = open.filter({ $0.ageMicroseconds <= maxHoldSeconds * 1_000_000 }).max(by: { $0.ageMicroseconds < $1.ageMicroseconds }) else {
-                return ReadBound(bound: tick, heldBy: nil, overdue: overdue)
+                return ReadBound(bound: seen, heldBy: nil, overdue: overdue)
             }
-            let start = clock.adding(microseconds: -oldest.ageMicroseconds)
-            return start < tick ? ReadBound(bound: start, heldBy: oldest, overdue: overdue) : ReadBound(bound: tick, heldBy: nil, overdue: overdue)
+            let start = clock.adding(microseconds: -lagMicroseconds - oldest.ageMicroseconds)
+            return start < seen ? ReadBound(bound: start, heldBy: oldest, overdue: overdue) : ReadBound(bound: seen, heldBy: nil, overdue: overdue)
         }
     }
 

@@ -167,13 +167,17 @@ public struct TableSync: Sendable {
         let sync = configuration.sync
         let cursor = plan.cursor!
         let now = try await clock(source, isTimestamp: cursor.isTimestamp)
-        let visibility = try await OpenTransactions.read(on: source, dialect: plan.dialect)
+        let answered = ContinuousClock.now
+        let reading = try await OpenTransactions.reading(on: source, dialect: plan.dialect, source: configuration.source.connection)
+        let visibility = reading.visibility
+        let lag = max(.zero, answered - reading.asked)
         if let warning = OpenTransactions.hiddenWarning(visibility, user: configuration.source.connection.user, settleSeconds: sync.settleDelaySeconds),
             Self.warnedHidden.withLock({ warned in defer { warned = true }; return !warned }) {
             logger.warning("\(warning)")
         }
         let bound = ReadBound.decide(
-            clock: now, precision: cursor.precision, visibility: visibility, settleSeconds: sync.settleDelaySeconds, maxHoldSeconds: sync.maxHoldSeconds)
+            clock: now, precision: cursor.precision, visibility: visibility, lagMicroseconds: Int(lag / .microseconds(1)),
+            settleSeconds: sync.settleDelaySeconds, maxHoldSeconds: sync.maxHoldSeconds)
         for transaction in bound.overdue {
             logger.warning(
                 "a source transaction (\(transaction.holder), started \(transaction.started)) has been open \(transaction.ageMicroseconds / 1_000_000) s, longer than sync.max_hold (\(sync.maxHoldSeconds) s): no longer waited for; the rows it commits are repaired by the next comparison of keys and cursor values")
