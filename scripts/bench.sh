@@ -430,6 +430,9 @@ for rate in 2000 10000; do
     end=$(date +%s.%N)
     after=$(source_sql -N s2pg_bench -e "SELECT SUM(v) FROM fresh")
     WRITTEN[$keeper$rate]=$(calc "($after - $before) / ($end - $start)")
+    # A second for the keeper to apply what the writer committed last (s2pg's reads wait for the
+    # transactions open when it looks, and stop at the moment it asked), then it is stopped.
+    sleep 1
     if [ "$keeper" = s2pg ]; then kill -TERM "$keeper_pid"; else touch "$work/stop"; fi
     wait "$keeper_pid" || true
     # Fresh is not enough: the mirror must also hold every change (rows committed late with an earlier
