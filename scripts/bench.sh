@@ -266,6 +266,9 @@ timed() { # name command...: one run, recording wall, RSS, s2pg CPU and both ser
 }
 sed 's/"tables": \["orders"\]/"tables": ["orders"], "deletes": "hard", "deletes_interval": "0s"/' "$work/config.json" >"$work/hard.json"
 sed 's/"tables": \["orders"\]/"tables": ["orders"], "deletes": "off"/' "$work/config.json" >"$work/off.json"
+# Whole rows compared every pass (the default is every 24 hours).
+sed 's/"tables": \["orders"\]/"tables": ["orders"], "deletes": "hard", "deletes_interval": "0s", "full_compare_interval": "0s"/' \
+  "$work/config.json" >"$work/rows.json"
 # The same table in full mode: no column is its cursor.
 sed 's/"tables": \["orders"\]/"tables": ["orders"], "updated_at_column": "no_such_column", "deletes": "hard"/' \
   "$work/config.json" >"$work/full.json"
@@ -278,6 +281,7 @@ for run in $(seq 1 "$RUNS"); do
   settle
   timed nochange_off "$S2PG" sync --config "$work/off.json"
   timed nochange_hard "$S2PG" sync --config "$work/hard.json"
+  timed nochange_rows "$S2PG" sync --config "$work/rows.json"
   # 100 rows deleted, spread over the table.
   source_sql s2pg_bench -e "DELETE FROM orders WHERE id % 10000 = $run"
   timed deleted100 "$S2PG" sync --config "$work/hard.json"
@@ -350,6 +354,7 @@ echo "| run                                                  | wall s  | vs ref 
 echo "|------------------------------------------------------|---------|----------|---------|--------|--------|--------|"
 drow "sync, nothing changed, deletes off (reference)" nochange_off
 drow "sync, nothing changed, keys compared (deletes hard)" nochange_hard raw_keys
+drow "sync, nothing changed, whole rows compared" nochange_rows full_reload
 drow "sync, 100 rows deleted" deleted100 raw_keys
 drow "sync, 100 deleted + 100 updated" deleted100_updated100 raw_keys
 drow "raw: every key copied over, the rest deleted (Sling's way)" raw_keys
@@ -364,6 +369,12 @@ echo "'vs ref' is the reference's wall time over this run's: the raw key copy fo
 echo "full-mode table. src s and tgt s are the CPU seconds the MariaDB and PostgreSQL servers spent during the"
 echo "run; CPU s is s2pg's own (the raw run's: the mariadb client's). The cost of finding deletes is the"
 echo "keys-compared pass minus the reference pass; per million rows: scale by 1000000 / $full_rows."
+echo
+rows_ratio=$(calc "$(median_of nochange_rows) / $(median_of full_reload)")
+keys_ratio=$(calc "$(median_of nochange_hard) / $(median_of full_reload)")
+printf 'Comparing an unchanged incremental table with its source, against reloading it (the full-load above):\n'
+printf 'keys with updated_at %.2fx, whole rows %.2fx (goal: whole rows at most 0.5x): %s\n' "$keys_ratio" "$rows_ratio" \
+  "$(awk -v r="$rows_ratio" 'BEGIN { print (r <= 0.5) ? "met" : "MISSED" }')"
 fi
 
 if [ "$PART" = all ] || [ "$PART" = freshness ]; then
@@ -521,10 +532,20 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 kill -TERM "$run_pid"
 wait "$run_pid" || true
+# Comparisons on, nothing changed: keys compared every 10 s instead of 5 minutes, so that within the run
+# each table falls due (at its own moment of the interval) once or twice.
+sed 's/"state_schema": "s2pg_bench_many_state"}/"state_schema": "s2pg_bench_many_state"}, "sync": {"deletes_interval": "10s"}/' \
+  "$work/many.json" >"$work/compare.json"
+"$S2PG" run --interval 200ms --log-level debug --log-format json --config "$work/compare.json" >/dev/null 2>"$work/compare.log" &
+run_pid=$!
+sleep "$MANY_SECONDS"
+sleep "$MANY_SECONDS"
+kill -TERM "$run_pid"
+wait "$run_pid" || true
 # The seconds of the "pass done" lines of passes that failed no table, matching a filter over s (seconds), n
 # (tables) and q (tables probed and found quiet). The first pass after start gives every table a whole pass
 # (nothing is known yet): it is reported apart.
-passes() { # filter
+passes() { # filter [log]
   python3 -c '
 import json, sys
 rows = []
@@ -534,7 +555,7 @@ for line in open(sys.argv[1]):
         rows.append((float(event["seconds"]), int(event["tables"]), int(event["probed_quiet"])))
 for index, (s, n, q) in enumerate(rows):
     if index > 0 and eval(sys.argv[2]): print(s)
-' "$work/many.log" "$1"
+' "${2:-$work/many.log}" "$1"
 }
 first_pass=$(python3 -c '
 import json, sys
@@ -548,6 +569,15 @@ quiet_count=$(passes "q == n" | wc -l)
 changed=$(passes "n - q == 10" | median)
 changed_max=$(passes "n - q == 10" | sort -g | tail -1)
 changed_count=$(passes "n - q == 10" | wc -l)
+compared=$(passes "True" "$work/compare.log" | median)
+compared_max=$(passes "True" "$work/compare.log" | sort -g | tail -1)
+compared_count=$(passes "True" "$work/compare.log" | wc -l)
+compared_tables=$(python3 -c '
+import json, sys
+passes = [json.loads(line) for line in open(sys.argv[1])]
+passes = [event for event in passes if event.get("message") == "pass done"][1:]
+print(sum(int(event["tables"]) - int(event["probed_quiet"]) for event in passes))
+' "$work/compare.log")
 echo
 echo "s2pg over many tables, $(date -u +%Y-%m-%d), $TABLES tables of 100 rows, $(nproc) cores"
 echo
@@ -561,7 +591,11 @@ printf '| %-49s | %6.3f | %11.3f | %6s | %-3s |\n' "pass, nothing changed (media
 printf '| %-49s | %6.3f | %11s | %6s | %-3s |\n' "  slowest of those" "${quiet_max:-0}" "-" "-" "-"
 printf '| %-49s | %6.3f | %11.3f | %6s | %-3s |\n' "pass, 10 tables changed (median of $changed_count)" "${changed:-0}" "$probe_median" 0.4 "$(met "$changed" 0.4 "$changed_count")"
 printf '| %-49s | %6.3f | %11s | %6s | %-3s |\n' "  slowest of those" "${changed_max:-0}" "-" "-" "-"
+printf '| %-49s | %6.3f | %11.3f | %6s | %-3s |\n' "pass, comparisons on (median of $compared_count)" "${compared:-0}" "$probe_median" 0.3 "$(met "$compared" 0.3 "$compared_count")"
+printf '| %-49s | %6.3f | %11s | %6s | %-3s |\n' "  slowest of those" "${compared_max:-0}" "-" 1.0 "$(met "$compared_max" 1.0 "$compared_count")"
 echo
+echo "With comparisons on (sync.deletes_interval 10s, nothing changed), $compared_tables table passes compared keys"
+echo "over $((2 * MANY_SECONDS)) s; the first pass is left out."
 echo "Passes by tables changed (not found quiet): $(python3 -c '
 import collections, json, sys
 counts = collections.Counter()

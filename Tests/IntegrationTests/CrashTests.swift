@@ -80,6 +80,60 @@ struct CrashTests {
         }
     }
 
+    /// `granted`: the mirror carries a grant, so a reload merges into it instead of swapping it.
+    @Test("kill -9 at any moment of a keyless table's reload, the source changing between: the next sync's mirror is the source's",
+          arguments: [false, true])
+    func killKeylessReload(granted: Bool) async throws {
+        try await SyncFixture.with(SyncConfiguration(batchRows: 5000)) { fixture in
+            try await fixture.source.execute("CREATE TABLE big (id INT NOT NULL, payload VARCHAR(100))")
+            try await fixture.source.execute("INSERT INTO big SELECT seq, MD5(seq) FROM seq_1_to_\(Self.rows)")
+            try await fixture.sync()
+            if granted { _ = try await fixture.mirror("GRANT SELECT ON \(PostgresIdentifier.qualified(fixture.schema, "big")) TO PUBLIC") }
+            // Each round changes the source (the next sync reloads), then kills a sync a little later into
+            // its reload than the round before: while copying (after it began), then after its rows are all
+            // copied (while giving them their ids, keying them, swapping).
+            let moments: [(copied: Bool, delay: Int)] = [(false, 0), (false, 1000), (true, 0), (true, 150), (true, 400), (true, 800)]
+            for (round, moment) in moments.enumerated() {
+                let base = Self.rows + round * 10_000
+                try await fixture.source.execute("DELETE FROM big WHERE id % 97 = \(round)")
+                try await fixture.source.execute("INSERT INTO big SELECT \(base) + seq, MD5(seq) FROM seq_1_to_3000")
+                try await fixture.source.execute("INSERT INTO big SELECT id, payload FROM big WHERE id % 101 = \(round) LIMIT 200")
+                let (file, environment) = try fixture.configurationFile()
+                defer { try? FileManager.default.removeItem(at: file) }
+                let log = FileManager.default.temporaryDirectory.appendingPathComponent(LiveDatabases.uniqueName("s2pg") + ".log")
+                defer { try? FileManager.default.removeItem(at: log) }
+                let process = try S2PGProcess.start(["sync", "--config", file.path], environment: environment, log: log)
+                let stateTable = PostgresIdentifier.qualified(fixture.configuration.target.stateSchema, "table_state")
+                let sourceRows = try await fixture.source.query("SELECT COUNT(*) FROM big").strings[0][0]
+                try await Self.waitUntil("round \(round)'s moment", within: 180, on: process, log: log) {
+                    guard let load = try await fixture.mirror("SELECT full_load_table FROM \(stateTable) WHERE source_table = 'big'").first?[0]
+                    else { return false }
+                    guard moment.copied else { return true }
+                    let table = PostgresIdentifier.qualified(fixture.schema, load)
+                    return try await fixture.mirror("SELECT count(*)::text FROM \(table)").first?[0] == sourceRows
+                }
+                try await Task.sleep(for: .milliseconds(moment.delay))
+                kill(process.processIdentifier, SIGKILL)
+                await S2PGProcess.waitForExit(process)
+                // The killed process's backend runs its statement to the end before it finds its client gone,
+                // holding the table's lease until then (a sync meanwhile skips the table).
+                let lease = TableLease(schema: fixture.configuration.target.stateSchema, table: "big")
+                try await Self.waitUntil("round \(round)'s lease freed") {
+                    guard try await fixture.mirror("SELECT pg_try_advisory_lock($1)::text", [String(lease.key)]) == [["true"]] else { return false }
+                    _ = try await fixture.mirror("SELECT pg_advisory_unlock($1)", [String(lease.key)])
+                    return true
+                }
+            }
+            try await fixture.sync()
+            let source = try await fixture.source.query("SELECT COUNT(*), COUNT(DISTINCT id, payload) FROM big").strings
+            #expect(try await fixture.mirror("SELECT count(*)::text, count(DISTINCT (id, payload))::text FROM big") == source)
+            #expect(try await fixture.verify("big").isEqual)
+            if granted {
+                #expect(try await fixture.mirror("SELECT has_table_privilege('public', $1, 'SELECT')::text", [fixture.schema + ".big"]) == [["true"]])
+            }
+        }
+    }
+
     @Test("kill -9 during a reload and during incremental pages, then rerun")
     func killAndResume() async throws {
         try await SyncFixture.with(SyncConfiguration(batchRows: 5000)) { fixture in

@@ -1,7 +1,7 @@
 import Foundation
 import MariaDBClient
 import PostgresClient
-import S2PGCore
+@testable import S2PGCore
 import Testing
 
 /// The mirror is exact with the default configuration on ordinary schemas: whole-second `updated_at`
@@ -180,6 +180,77 @@ struct ExactnessTests {
             try await fixture.sync()
             #expect(try await fixture.mirror("SELECT id::text FROM logs ORDER BY id") == [["3"], ["4"]])
             #expect(try await fixture.verify("logs").isEqual)
+        }
+    }
+
+    @Test("a column widened at the source while a pass reads it: the page PostgreSQL refused is applied once the mirror follows")
+    func widenedDuringPass() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE tags (id INT NOT NULL PRIMARY KEY, name VARCHAR(5), updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO tags VALUES (1, 'short', NOW(6) - INTERVAL 1 MINUTE)")
+            try await fixture.sync()
+            // Planned before the change, as by a pass that began before it.
+            let replicator = Replicator(configuration: fixture.configuration, logger: SyncFixture.logger)
+            let planned = try await replicator.plans(only: ["tags"])
+            try await fixture.source.execute("ALTER TABLE tags MODIFY name VARCHAR(50)")
+            try await fixture.source.execute("INSERT INTO tags VALUES (2, 'twelve chars', NOW(6))")
+            let result = try await replicator.sync(planned, pools: Replicator.Pools(fixture.configuration))[0].result.get()
+            #expect(result.rejected == 0)
+            #expect(try await fixture.mirror("SELECT name FROM tags ORDER BY id") == [["short"], ["twelve chars"]])
+            #expect(try await Self.status(fixture, "tags").refusedRows == 0)
+            #expect(try await fixture.verify("tags").isEqual)
+        }
+    }
+
+    /// The table's line in `s2pg status`, as the user reads it.
+    static func status(_ fixture: SyncFixture, _ table: String) async throws -> (refusedRows: Int, text: String) {
+        let states = try await StateStore(schema: fixture.configuration.target.stateSchema).all(on: fixture.target)
+        let report = await StatusReport.make(states, holders: [:], workers: [], configuration: fixture.configuration)
+        return (states.first { $0.sourceTable == table }!.refusedRows, report.text)
+    }
+
+    @Test("a row PostgreSQL refuses shows in status until it is applied: retried after the table's next schema change")
+    func refusedRetriedAfterSchemaChange() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute(
+                "CREATE TABLE stock (id INT NOT NULL PRIMARY KEY, qty INT, note VARCHAR(10), updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO stock VALUES (1, 5, 'a', NOW(6) - INTERVAL 1 MINUTE)")
+            try await fixture.sync()
+            // A rule the mirror's owner added; row 2 breaks it, and row 1 is updated to break it.
+            try await fixture.target.execute("ALTER TABLE stock ADD CONSTRAINT qty_small CHECK (qty < 100)")
+            try await fixture.source.execute("INSERT INTO stock VALUES (2, 500, 'b', NOW(6)), (3, 7, 'c', NOW(6))")
+            try await fixture.source.execute("UPDATE stock SET qty = 600, updated_at = NOW(6) WHERE id = 1")
+            #expect(try await fixture.sync()["stock"]?.rejected == 2)
+            try await fixture.sync()
+            let refused = try await Self.status(fixture, "stock")
+            #expect(refused.refusedRows == 2)
+            #expect(refused.text.contains("2 rows refused by PostgreSQL"))
+            // The owner drops the rule; the source widens a column: the pass that follows the change retries.
+            try await fixture.target.execute("ALTER TABLE stock DROP CONSTRAINT qty_small")
+            try await fixture.source.execute("ALTER TABLE stock MODIFY note VARCHAR(20)")
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT id::text, qty::text FROM stock ORDER BY id") == [["1", "600"], ["2", "500"], ["3", "7"]])
+            let retried = try await Self.status(fixture, "stock")
+            #expect(retried.refusedRows == 0)
+            #expect(!retried.text.contains("refused"))
+            #expect(try await fixture.verify("stock").isEqual)
+        }
+    }
+
+    @Test("a row refused at every comparison is listed once; once the mirror takes it, the next comparison clears it")
+    func refusedListedOnce() async throws {
+        try await SyncFixture.with(SyncConfiguration(deletesIntervalSeconds: 0)) { fixture in
+            try await fixture.source.execute("CREATE TABLE stock (id INT NOT NULL PRIMARY KEY, qty INT, updated_at DATETIME(6) NOT NULL)")
+            try await fixture.source.execute("INSERT INTO stock VALUES (1, 5, NOW(6) - INTERVAL 1 MINUTE)")
+            try await fixture.sync()
+            try await fixture.target.execute("ALTER TABLE stock ADD CONSTRAINT qty_small CHECK (qty < 100)")
+            try await fixture.source.execute("INSERT INTO stock VALUES (2, 500, NOW(6))")
+            for _ in 0..<3 { try await fixture.sync() }
+            #expect(try await Self.status(fixture, "stock").refusedRows == 1)
+            try await fixture.target.execute("ALTER TABLE stock DROP CONSTRAINT qty_small")
+            try await fixture.sync()
+            #expect(try await fixture.mirror("SELECT id::text FROM stock ORDER BY id") == [["1"], ["2"]])
+            #expect(try await Self.status(fixture, "stock").refusedRows == 0)
         }
     }
 

@@ -1,4 +1,5 @@
 import MariaDBClient
+import PostgresClient
 
 /// `s2pg status`: the state of every table, with its lag behind the source's clock.
 public struct StatusReport: Sendable, Codable {
@@ -20,6 +21,8 @@ public struct StatusReport: Sendable, Codable {
     public var sourceError: String?
     /// `sync.initial_sync_start`, when set: incremental mirrors hold only the rows from then on.
     public var rowsSince: String?
+    /// Where refused rows are logged: the state schema's `rejects`.
+    public var rejectLog: String
 
     /// Each table's lag is measured against the source's UTC clock.
     public static func make(
@@ -41,7 +44,8 @@ public struct StatusReport: Sendable, Codable {
             return Table(table: state.sourceTable, state: state, lagSeconds: lag, heldBy: holders[state.sourceTable])
         }
         return StatusReport(
-            tables: tables, workers: workers, sourceError: sourceError, rowsSince: configuration.sync.initialSyncStart?.description)
+            tables: tables, workers: workers, sourceError: sourceError, rowsSince: configuration.sync.initialSyncStart?.description,
+            rejectLog: PostgresIdentifier.qualified(configuration.target.stateSchema, "rejects"))
     }
 
     public var text: String {
@@ -57,6 +61,10 @@ public struct StatusReport: Sendable, Codable {
                  lag.padded(9), (state.currentAsOf ?? "never").padded(28), state.lastSuccessAt ?? "never"].joined(separator: " "))
             if state.rowsDeleted > 0 {
                 lines.append("    \(state.rowsDeleted) rows deleted (the source no longer has them); keys last compared \(state.keysComparedAt ?? "never")")
+            }
+            if state.refusedRows > 0 {
+                lines.append(
+                    "    \(state.refusedRows) row\(state.refusedRows == 1 ? "" : "s") refused by PostgreSQL, not in the mirror as the source has them (see \(rejectLog)): retried at the next comparison, schema change or reload")
             }
             if let holder = state.heldBy {
                 lines.append("    held back by an open source transaction (\(holder), started \(state.heldSince ?? "?")): rows it may still commit are waited for")

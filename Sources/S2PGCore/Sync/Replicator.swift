@@ -168,11 +168,24 @@ public struct Replicator: Sendable {
             if reload { try await store.reset([plan.sourceName], on: tableTarget) }
             record = try await tableTarget.run { try history.begin(plan.sourceName, by: identity, on: $0) }
             let source = try await sources.take()
-            var tableSync = TableSync(plan: plan, configuration: configuration, logger: logger)
-            tableSync.allowMassDelete = allowMassDelete
-            tableSync.progressLine = progressLine
-            let result = try await repair
-                ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget, inShape: inShape)
+            let configuration = configuration
+            let (logger, progressLine) = (logger, progressLine)
+            func pass(_ plan: TablePlan, inShape: Bool) async throws -> TableSyncResult {
+                var tableSync = TableSync(plan: plan, configuration: configuration, logger: logger)
+                tableSync.allowMassDelete = allowMassDelete
+                tableSync.progressLine = progressLine
+                return try await repair
+                    ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget, inShape: inShape)
+            }
+            let result: TableSyncResult
+            do {
+                result = try await pass(plan, inShape: inShape)
+            } catch let changed as SourceTableChanged {
+                // Once: a table that keeps changing under its passes fails, and the next pass plans it again.
+                logger.info("\(changed): following the change into the mirror and reading the refused page again",
+                            metadata: ["table.name": "\(plan.sourceName)"])
+                result = try await pass(changed.plan, inShape: false)
+            }
             await sources.giveBack(source)
             // The table is synced and committed whatever happens now: a history that cannot say so keeps the
             // pass unfinished; a connection that cannot give the lease back is dropped instead, which ends the

@@ -87,11 +87,43 @@ public struct StateStore: Sendable {
             """, [PostgresArray.literal(tables), asOf]).rows.map { $0[0]! }
     }
 
-    /// Every table's state; none before the state schema was first created.
+    /// Every table's state, with its rows in the reject log; none before the state schema was first created.
     public func all(on connection: PostgresConnection) async throws -> [TableState] {
         guard try await exists(on: connection) else { return [] }
-        let sql = "SELECT \(TableState.columns) FROM \(table) ORDER BY source_table"
-        return try await connection.execute(sql).rows.map(TableState.init)
+        let sql = """
+            SELECT \(TableState.columns), (SELECT count(*) FROM \(rejects) AS r WHERE r.source_table = s.source_table)
+            FROM \(table) AS s ORDER BY source_table
+            """
+        return try await connection.execute(sql).rows.map { row in
+            var state = TableState(row: row)
+            state.refusedRows = Int(row.last!!) ?? 0
+            return state
+        }
+    }
+
+    // MARK: The reject log
+
+    var rejects: String { PostgresIdentifier.qualified(schema, "rejects") }
+
+    /// Logs a row PostgreSQL refused, in place of an earlier refusal of the same key: a row refused at every
+    /// comparison is listed once, with its latest reason.
+    func recordReject(of sourceTable: String, key: String, reason: String, row: String, on connection: isolated PostgresConnection) throws {
+        try connection.execute("DELETE FROM \(rejects) WHERE source_table = $1 AND row_key = $2", [sourceTable, key])
+        try connection.execute(
+            "INSERT INTO \(rejects) (source_table, row_key, reason, row_data) VALUES ($1, $2, $3, $4)", [sourceTable, key, reason, row])
+    }
+
+    /// The last entry of the table's reject log, `nil` when it has none: what a comparison starting now will
+    /// retry (see `clearRejects`).
+    func lastReject(of sourceTable: String, on connection: isolated PostgresConnection) throws -> Int64? {
+        try connection.execute("SELECT max(id)::text FROM \(rejects) WHERE source_table = $1", [sourceTable]).rows.first?[0].flatMap { Int64($0) }
+    }
+
+    /// Clears the table's reject log up to entry `through` (all of it when `nil`): a comparison of whole rows
+    /// or a reload read those rows again, and logged anew whatever PostgreSQL still refused.
+    func clearRejects(of sourceTable: String, through last: Int64? = nil, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            "DELETE FROM \(rejects) WHERE source_table = $1 AND ($2::bigint IS NULL OR id <= $2::bigint)", [sourceTable, last.map { String($0) }])
     }
 
     public func recordError(_ message: String, for sourceTable: String, on connection: PostgresConnection) async throws {

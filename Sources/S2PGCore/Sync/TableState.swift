@@ -33,6 +33,9 @@ public struct TableState: Sendable, Codable {
     /// start as the source reported it.
     public var heldBy: String?
     public var heldSince: String?
+    /// Rows in the reject log (`StateStore.all` only): PostgreSQL refused them, and the mirror lacks them
+    /// or holds them as they were before.
+    public var refusedRows = 0
 
     /// Whether this state is of `plan`'s mirror table in `plan`'s mode (not one kept from before the mirror
     /// was renamed or the table changed mode): only then do its cursor and shape hold for the plan.

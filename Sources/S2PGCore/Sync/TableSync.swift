@@ -72,7 +72,9 @@ public struct TableSync: Sendable {
             let (keys, rows) = (configuration.sync.deletesIntervalSeconds, configuration.sync.fullCompareIntervalSeconds)
             let table = plan.sourceName
             let due = try await target.run { try store.comparisonsDue(of: table, keysEvery: keys, rowsEvery: rows, on: $0) }
-            if due.keys || due.rows {
+            // Rows PostgreSQL refused are retried once the mirror changed shape: the change may be their fix.
+            let retrying = changes.isEmpty ? false : try await target.run { try store.lastReject(of: table, on: $0) } != nil
+            if due.keys || due.rows || retrying {
                 let repair = try await reconcile(keysOnly: !due.rows, source: source, target: target)
                 result.rows += repair.rows
                 result.deleted = repair.deleted
@@ -252,6 +254,7 @@ public struct TableSync: Sendable {
             guard page.rows > 0 else { return (page, 0, nil) }
             var rejected = 0
             if refused {
+                try await requireUnchangedPlan(source)
                 // The page as the source has it now: what is applied is what the checkpoint describes.
                 page = EncodedChunk()
                 try await target.run { try writer.restartPage(on: $0) }
@@ -274,6 +277,17 @@ public struct TableSync: Sendable {
         }
     }
 
+    /// Throws `SourceTableChanged` if the source table is no longer what it was planned as: a refusal that a
+    /// schema change explains (a value longer than the mirror's column after the source widened it) is not
+    /// the row's fault.
+    private func requireUnchangedPlan(_ source: MariaDBConnection) async throws {
+        let catalog = try await SourceCatalog.load(from: source, configuredZone: configuration.source.timeZone)
+        let planner = TablePlanner(sync: configuration.sync, targetSchema: configuration.target.schema)
+        if let current = try planner.plan(catalog).first(where: { $0.sourceName == plan.sourceName }), current != plan {
+            throw SourceTableChanged(plan: current)
+        }
+    }
+
     // MARK: Reconcile
 
     /// Keys re-read from the source, or deleted from the mirror, per transaction of a repair.
@@ -290,8 +304,15 @@ public struct TableSync: Sendable {
     /// the mirror matched it (`FingerprintLedger`): a later pass then scans the source alone, against those,
     /// and reads the mirror only in the buckets that changed.
     private func reconcile(
-        keysOnly: Bool, remembering: Bool = false, source: MariaDBConnection, target: PostgresConnection
+        keysOnly requested: Bool, remembering: Bool = false, source: MariaDBConnection, target: PostgresConnection
     ) async throws -> TableSyncResult {
+        let store = store
+        let table = plan.sourceName
+        // A table with refused rows compares whole rows, which find every row refused (an update refused
+        // keeps the mirror's old row under its key): those still refused are logged again, the log cleared
+        // up to here at the end.
+        let lastReject = try await target.run { try store.lastReject(of: table, on: $0) }
+        let keysOnly = requested && lastReject == nil
         let ledger = FingerprintLedger(schema: store.schema, table: plan.sourceName)
         let fingerprinted = remembering && plan.keySource != .synthetic
         let kept = fingerprinted ? try await target.run { try ledger.basis(on: $0) } : nil
@@ -383,7 +404,10 @@ public struct TableSync: Sendable {
                 result.deleted += deleted
             }
         }
-        try await target.run { try store.recordCompared(of: plan.sourceName, rows: !keysOnly, on: $0) }
+        try await target.run { connection in
+            try store.recordCompared(of: table, rows: !keysOnly, on: connection)
+            if let lastReject { try store.clearRejects(of: table, through: lastReject, on: connection) }
+        }
         if result.rows > 0 || result.deleted > 0 {
             logger.info("compared with the source: \(result.rows) rows upserted, \(result.deleted) deleted")
             result.foundChanges = true

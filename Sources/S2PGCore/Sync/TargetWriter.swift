@@ -166,7 +166,7 @@ struct TargetWriter: Sendable {
             guard let index = plan.columns.firstIndex(where: { $0.sourceName == name }), index < fields.count else { return nil }
             return "\(name)=\(fields[index] ?? "\\N")"
         }
-        try recordReject(key: key.joined(separator: ", "), reason: reason, row: row, on: connection)
+        try state.recordReject(of: plan.sourceName, key: key.joined(separator: ", "), reason: reason, row: row, on: connection)
     }
 
     /// A refused one-row chunk: its line if it is whole in memory, else (a large row that came in pieces)
@@ -174,13 +174,7 @@ struct TargetWriter: Sendable {
     private func reject(_ row: EncodedChunk, in format: CopyFormat, reason: String, on connection: isolated PostgresConnection) throws {
         guard row.isSplit else { return try reject(row.lines[0], in: format, reason: reason, on: connection) }
         let key = zip(plan.key, row.lastKey ?? []).map { "\($0)=\($1)" }.joined(separator: ", ")
-        try recordReject(key: key, reason: reason, row: "(not kept: a row too large to hold in memory)", on: connection)
-    }
-
-    private func recordReject(key: String, reason: String, row: String, on connection: isolated PostgresConnection) throws {
-        try connection.execute(
-            "INSERT INTO \(PostgresIdentifier.qualified(state.schema, "rejects")) (source_table, row_key, reason, row_data) VALUES ($1, $2, $3, $4)",
-            [plan.sourceName, key, reason, row])
+        try state.recordReject(of: plan.sourceName, key: key, reason: reason, row: "(not kept: a row too large to hold in memory)", on: connection)
     }
 
     private func checkpoint(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
@@ -269,6 +263,8 @@ struct TargetWriter: Sendable {
             try parts.record(new, on: connection)
             // The reloaded mirror is compared anew, not by the fingerprints of the one it replaces.
             try FingerprintLedger(schema: state.schema, table: plan.sourceName).clear(on: connection)
+            // Every row is read again: those still refused are logged again.
+            try state.clearRejects(of: plan.sourceName, on: connection)
         }
     }
 
