@@ -70,6 +70,7 @@ extension S2PGCommand {
             while !Task.isCancelled {
                 let started = ContinuousClock.now
                 var changed = false
+                var readableIn: Duration?
                 do {
                     let outcomes = try await live.pass()
                     health.withLock { $0.record(outcomes, started: started, ended: .now) }
@@ -80,6 +81,7 @@ extension S2PGCommand {
                     }.map(\.table)
                     let skipped = outcomes.filter { $0.skipped != nil }.map(\.table)
                     changed = outcomes.contains { (try? $0.result.get())?.foundChanges ?? false }
+                    readableIn = outcomes.compactMap { (try? $0.result.get())?.readableIn }.min()
                     // A quiet pass is news only at debug: at a sub-second interval there are many.
                     logger.log(
                         level: changed || !failed.isEmpty || !skipped.isEmpty ? .info : .debug, "pass done",
@@ -98,8 +100,9 @@ extension S2PGCommand {
                     logger.error("pass failed, retrying in \(period): \(error)")
                 }
                 ReplicatorMetrics.recordPass(ContinuousClock.now - started)
-                // Changes come in bursts: a pass that found some is followed at once by the next.
-                if !changed { try await Task.sleep(until: started + period) }
+                // Changes come in bursts: a pass that found some is followed at once by the next, and one that
+                // left rows for the clock's tick to end, once it has.
+                if !changed { try await Task.sleep(until: min(started + period, .now + (readableIn ?? period))) }
             }
         }
     }

@@ -43,6 +43,31 @@ struct ExactnessTests {
         }
     }
 
+    @Test("a pass that finds rows only in the open tick says when it ends, and they are read then")
+    func waitingForTick() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute(
+                "CREATE TABLE film (id INT NOT NULL PRIMARY KEY, updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)")
+            try await fixture.source.execute("INSERT INTO film (id, updated_at) VALUES (1, NOW() - INTERVAL 1 HOUR)")
+            try await fixture.sync()
+            var waiting: TableSyncResult?
+            for id in 2...6 where waiting == nil {
+                let second = try await Self.startOfSecond(fixture)
+                try await fixture.source.execute("INSERT INTO film (id) VALUES (\(id))")
+                let result = try #require(try await fixture.sync()["film"])
+                let after = try await fixture.source.query("SELECT NOW(6)").strings[0][0]!
+                if after.hasPrefix(second) { waiting = result } else { try await Task.sleep(for: .seconds(1)) }
+            }
+            let result = try #require(waiting, "no pass ran within the second of its row")
+            #expect(result.rows == 0)
+            let readableIn = try #require(result.readableIn)
+            #expect(readableIn > .zero && readableIn <= .seconds(1))
+            try await Task.sleep(for: readableIn + .milliseconds(10))
+            #expect(try await fixture.sync()["film"]?.rows ?? 0 >= 1)
+            #expect(try await fixture.verify("film").isEqual)
+        }
+    }
+
     @Test("a transaction that commits late is in the mirror after the next pass; until then the table shows it is held back")
     func lateCommit() async throws {
         try await SyncFixture.with { fixture in
@@ -69,6 +94,32 @@ struct ExactnessTests {
             #expect(try await fixture.mirror("SELECT id::text, balance::text FROM accounts WHERE id IN (1, 10001) ORDER BY id") == [["1", "1"], ["10001", "1"]])
             #expect(try await fixture.verify("accounts").isEqual)
             #expect(try await fixture.state("accounts").heldBy == nil)
+        }
+    }
+
+    @Test("a transaction seen open holds reads back while it stays open, by its own id; once it commits while watched, nothing")
+    func watchedTransaction() async throws {
+        try await SyncFixture.with { fixture in
+            try await fixture.source.execute("CREATE TABLE jobs (id INT NOT NULL PRIMARY KEY, updated_at DATETIME(6) NOT NULL)")
+            let job = try await MariaDBConnection.connect(fixture.configuration.source.connection)
+            let thread = try await job.query("SELECT CONNECTION_ID()").strings[0][0]!
+            try await job.execute("START TRANSACTION")
+            try await job.execute("INSERT INTO jobs VALUES (1, NOW(6))")
+            guard case .seen(let open) = try await OpenTransactions.read(on: fixture.source, dialect: .mariaDB) else {
+                Issue.record("MariaDB hid its transactions")
+                return
+            }
+            #expect(open.map(\.holder) == [thread])
+            // The transaction's own id, as InnoDB lists it live.
+            let live = try await fixture.source.query("SHOW ENGINE INNODB STATUS").strings[0][2]!
+            #expect(live.contains("---TRANSACTION \(open[0].id), ACTIVE"))
+            // Committed 30 ms after the next reading is asked for (once 110 ms have passed since the last, so
+            // at once unless another test's comes first): before the reading, or while it watches.
+            try await Task.sleep(for: .milliseconds(120))
+            async let next = OpenTransactions.read(on: fixture.source, dialect: .mariaDB)
+            try await Task.sleep(for: .milliseconds(30))
+            try await job.execute("COMMIT")
+            #expect(try await next == .seen([]))
         }
     }
 

@@ -16,7 +16,7 @@ struct ServiceHealthTests {
         let start = ContinuousClock.now
         var health = ServiceHealth(interval: .seconds(1))
         var held = TableSyncResult(table: "a", kind: .incremental, rows: 0, pages: 0, rejected: 0, seconds: 0, counts: .init())
-        held.held = .init(microseconds: 4_500_000, transaction: OpenTransaction(holder: "12", started: "2026-01-01 10:00:00", ageMicroseconds: 4_500_000))
+        held.held = .init(microseconds: 4_500_000, transaction: OpenTransaction(holder: "12", started: "2026-01-01 10:00:00", ageMicroseconds: 4_500_000, id: "7536"))
         health.record([.init(table: "a", result: .success(held)), Self.succeeded("b")], started: start, ended: start)
         #expect(health.freshness(at: start + .seconds(1)) == ["a": .milliseconds(5_500), "b": .seconds(1)])
         #expect(health.readiness(at: start + .seconds(1)).ready)

@@ -109,7 +109,7 @@ public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .mariaDB:
             """
-            SELECT t.trx_mysql_thread_id, t.trx_started, TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6))
+            SELECT t.trx_mysql_thread_id, t.trx_started, TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)), t.trx_id
             FROM INFORMATION_SCHEMA.INNODB_TRX t JOIN INFORMATION_SCHEMA.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
             WHERE (t.trx_rows_modified > 0 OR t.trx_state = 'LOCK WAIT') AND t.trx_mysql_thread_id <> CONNECTION_ID()
                 AND p.DB = DATABASE()
@@ -117,12 +117,31 @@ public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
         case .singleStore:
             """
             SELECT DISTRIBUTED_XACT_ID, MIN(COALESCE(REAL_CLOCK_BEGIN_TIME_STAMP, NOW(6))),
-                TIMESTAMPDIFF(MICROSECOND, MIN(COALESCE(REAL_CLOCK_BEGIN_TIME_STAMP, NOW(6))), NOW(6))
+                TIMESTAMPDIFF(MICROSECOND, MIN(COALESCE(REAL_CLOCK_BEGIN_TIME_STAMP, NOW(6))), NOW(6)), DISTRIBUTED_XACT_ID
             FROM INFORMATION_SCHEMA.MV_ACTIVE_DISTRIBUTED_TRANSACTIONS
             WHERE DATABASE_NAME = DATABASE() OR LEFT(DATABASE_NAME, CHAR_LENGTH(DATABASE()) + 1) = CONCAT(DATABASE(), '_')
             GROUP BY DISTRIBUTED_XACT_ID
             """
         }
+    }
+
+    /// The source's live list of transactions, `nil` where there is none: MariaDB/MySQL's
+    /// `SHOW ENGINE INNODB STATUS` (needs PROCESS, like `INNODB_TRX`), which lists the transactions InnoDB has
+    /// at the moment it is asked, where `INNODB_TRX` answers from a cache it refreshes only when it was not
+    /// read for 100 ms (read more often, it shows transactions long gone, or none that are new). Read by
+    /// `InnoDBStatus`. SingleStore's `MV_ACTIVE_DISTRIBUTED_TRANSACTIONS` is asked instead.
+    var liveTransactionsSQL: String? {
+        switch self {
+        case .mariaDB: "SHOW ENGINE INNODB STATUS"
+        case .singleStore: nil
+        }
+    }
+
+    /// Which of the connections `threads` use this database (`PROCESSLIST.DB`, live), other than s2pg's own:
+    /// the filter `openTransactionsSQL` applies, for the transactions of the live list.
+    static func sessionsOfThisDatabaseSQL(_ threads: [Int]) -> String {
+        "SELECT ID FROM INFORMATION_SCHEMA.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND ID IN ("
+            + threads.map(String.init).joined(separator: ", ") + ")"
     }
 
     /// Whether `error`, from `openTransactionsSQL`, means the server will not say (no PROCESS privilege: 1227;

@@ -1,9 +1,10 @@
 import MariaDBClient
 
-/// Reads which transactions are open at the source (`SourceDialect.openTransactionsSQL`): a transaction
-/// that started before the reading and may still commit rows stamped before it is then either committed
-/// (its rows visible to the reads that follow) or in the list. The tables of a pass share a reading
-/// (`reading`) taken at most `spacing` before, each bounding its reads at the reading's moment (`ReadBound`).
+/// Reads which transactions are open at the source (its live list, `SourceDialect.liveTransactionsSQL`, or
+/// else `SourceDialect.openTransactionsSQL`): a transaction that started before the reading and may still
+/// commit rows stamped before it is then either committed (its rows visible to the reads that follow) or in
+/// the list. The tables of a pass share a reading (`reading`) taken at most `liveSharing` before (`spacing`
+/// without a live list), each bounding its reads at the reading's moment (`ReadBound`).
 enum OpenTransactions {
     /// What the source said, and when (this process's clock) it was asked.
     struct Reading: Sendable {
@@ -11,12 +12,12 @@ enum OpenTransactions {
         var asked: ContinuousClock.Instant
     }
 
-    /// The latest reading of each source database, shared while it is younger than `spacing`.
+    /// The latest reading of each source database, shared while it is younger than `window`.
     private actor Shared {
         var latest: [String: (asked: ContinuousClock.Instant, reading: Task<Reading, any Error>)] = [:]
 
-        func reading(_ source: String, take: @escaping @Sendable () async throws -> Reading) async throws -> Reading {
-            if let latest = latest[source], ContinuousClock.now - latest.asked < spacing { return try await latest.reading.value }
+        func reading(_ source: String, window: Duration, take: @escaping @Sendable () async throws -> Reading) async throws -> Reading {
+            if let latest = latest[source], ContinuousClock.now - latest.asked < window { return try await latest.reading.value }
             let reading = Task { try await take() }
             latest[source] = (.now, reading)
             return try await reading.value
@@ -27,7 +28,8 @@ enum OpenTransactions {
 
     /// A reading of the source behind `configuration`, fresh or shared with the other tables of the pass.
     static func reading(on connection: MariaDBConnection, dialect: SourceDialect, source: MariaDBConfiguration) async throws -> Reading {
-        try await shared.reading("\(source.endpoint)/\(source.database ?? "")") {
+        let window = dialect.liveTransactionsSQL == nil ? spacing : liveSharing
+        return try await shared.reading("\(source.endpoint)/\(source.database ?? "")", window: window) {
             let asked = ContinuousClock.now
             return Reading(visibility: try await read(on: connection, dialect: dialect), asked: asked)
         }
@@ -37,9 +39,14 @@ enum OpenTransactions {
     /// (`CACHE_MIN_IDLE_TIME` in `trx0i_s.cc`): read more often, it shows transactions as they were long
     /// ago. This process reads it at most this often, so that each of its reads refreshes it.
     static let spacing = Duration.milliseconds(110)
+    /// How long the tables of a pass share a reading of a live list, which can be asked again at once: the
+    /// bound of a table that reads it later lags that much at most, and a pass over many changed tables asks
+    /// a few times, not once per table.
+    static let liveSharing = Duration.milliseconds(20)
     private static let lastRead = Locked<ContinuousClock.Instant?>(nil)
 
     static func read(on source: MariaDBConnection, dialect: SourceDialect) async throws -> ReadBound.Visibility {
+        if let live = try await readLive(on: source, dialect: dialect) { return live }
         let first: [OpenTransaction]
         do {
             first = try await query(source, dialect)
@@ -49,8 +56,43 @@ enum OpenTransactions {
         guard !first.isEmpty else { return .seen([]) }
         // Most write transactions end within milliseconds: the ones seen are looked for again, and only
         // those still open hold the bound back (a whole second, on MariaDB's `trx_started`, otherwise).
-        let still = Set(try await query(source, dialect).map { [$0.holder, $0.started] })
-        return .seen(first.filter { still.contains([$0.holder, $0.started]) })
+        let listed = Set(try await query(source, dialect).map(\.id))
+        return .seen(first.filter { listed.contains($0.id) })
+    }
+
+    /// A reading from the source's live list of transactions (`SourceDialect.liveTransactionsSQL`): those that
+    /// have written rows (or wait to) on connections of this database are watched for a while, and only
+    /// those still open then are seen. `nil` when there is no live list, or it cannot be read (no privilege,
+    /// a report cut short): `INNODB_TRX` is asked instead (and says why it will not).
+    private static func readLive(on source: MariaDBConnection, dialect: SourceDialect) async throws -> ReadBound.Visibility? {
+        guard let sql = dialect.liveTransactionsSQL, let status = try? await liveStatus(source, sql) else { return nil }
+        let writers = status.transactions.filter(\.writes)
+        guard !writers.isEmpty else { return .seen([]) }
+        let threads = writers.compactMap(\.thread)
+        guard threads.count == writers.count else { return nil }
+        let ours = Set(try await source.query(SourceDialect.sessionsOfThisDatabaseSQL(threads)).strings.compactMap { $0[0].flatMap { Int($0) } })
+        var open = writers.filter { ours.contains($0.thread!) }
+        // Watched at once, then after pauses of 2, 4, 8... ms, for as long as asking `INNODB_TRX` again would
+        // take: most write transactions end within milliseconds.
+        let deadline = ContinuousClock.now + spacing
+        var pause = Duration.milliseconds(2)
+        while !open.isEmpty, deadline > .now {
+            try await Task.sleep(for: min(pause, deadline - .now))
+            pause *= 2
+            guard let now = try? await liveStatus(source, sql) else { return nil }
+            let listed = Set(now.transactions.map(\.id))
+            open = open.filter { listed.contains($0.id) }
+        }
+        // The monitor counts whole seconds on both sides: a transaction's age is under one more than it says.
+        return .seen(open.map { transaction in
+            OpenTransaction(
+                holder: String(transaction.thread!), started: status.printedAt.adding(seconds: -transaction.activeSeconds).description,
+                ageMicroseconds: (transaction.activeSeconds + 1) * 1_000_000, id: transaction.id)
+        })
+    }
+
+    private static func liveStatus(_ source: MariaDBConnection, _ sql: String) async throws -> InnoDBStatus? {
+        try await source.query(sql).strings.first?.last.flatMap { $0 }.flatMap(InnoDBStatus.init)
     }
 
     private static func query(_ source: MariaDBConnection, _ dialect: SourceDialect) async throws -> [OpenTransaction] {

@@ -57,6 +57,13 @@ public struct ReadBound: Sendable, Hashable {
     public func held(behind clock: SourceTimestamp) -> Int {
         max(0, clock.microseconds(since: bound))
     }
+
+    /// Microseconds from `clock` until its open tick (of `precision` fractional digits) ends: when rows that
+    /// wait only for the tick (no transaction holds them) can be read.
+    public static func tickEnds(after clock: SourceTimestamp, precision: Int) -> Int {
+        let tick = (0..<max(0, 6 - precision)).reduce(1) { length, _ in length * 10 }
+        return clock.truncated(toDigits: precision).adding(microseconds: tick).microseconds(since: clock)
+    }
 }
 
 /// A transaction open at the source that has written rows (or waits to).
@@ -64,24 +71,28 @@ public struct OpenTransaction: Sendable, Hashable {
     /// Who holds it, as the source names it: the connection (thread) id on MariaDB/MySQL, which
     /// `KILL` takes; the distributed transaction's id on SingleStore.
     public var holder: String
-    /// Its start as the source reports it, which with `holder` tells it from a later transaction.
+    /// Its start as the source reports it.
     public var started: String
     /// Microseconds from its start to when it was seen.
     public var ageMicroseconds: Int
+    /// The transaction's own id (InnoDB's `trx_id`; SingleStore's distributed transaction id): a later
+    /// transaction of the same connection has another.
+    public var id: String
 
-    public init(holder: String, started: String, ageMicroseconds: Int) {
+    public init(holder: String, started: String, ageMicroseconds: Int, id: String) {
         self.holder = holder
         self.started = started
         self.ageMicroseconds = ageMicroseconds
+        self.id = id
     }
 
-    /// Rows of `SourceDialect.openTransactionsSQL`: holder, start, age in microseconds.
+    /// Rows of `SourceDialect.openTransactionsSQL`: holder, start, age in microseconds, id.
     static func parse(_ rows: [[String?]]) throws -> [OpenTransaction] {
         try rows.map { row in
-            guard row.count == 3, let holder = row[0], let started = row[1], let age = row[2].flatMap({ Int($0) }) else {
+            guard row.count == 4, let holder = row[0], let started = row[1], let age = row[2].flatMap({ Int($0) }), let id = row[3] else {
                 throw S2PGError(code: .source, message: "the source's list of open transactions has a row s2pg cannot read")
             }
-            return OpenTransaction(holder: holder, started: started, ageMicroseconds: max(0, age))
+            return OpenTransaction(holder: holder, started: started, ageMicroseconds: max(0, age), id: id)
         }
     }
 }

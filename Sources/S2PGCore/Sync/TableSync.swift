@@ -126,7 +126,8 @@ public struct TableSync: Sendable {
         let probe = try queries.changeProbe(after: position, tag: 0)
         guard try await !source.query(probe).strings.isEmpty else { return result }
         let (now, bound) = try await readBound(source)
-        if let latest = try await source.query(queries.latestChange).strings[0][0].flatMap(SourceTimestamp.init), latest.seconds(since: now) > 60 {
+        let latest = try await source.query(queries.latestChange).strings[0][0].flatMap(SourceTimestamp.init)
+        if let latest, latest.seconds(since: now) > 60 {
             logger.warning(
                 "\(plan.cursor!.column) values run \(latest.seconds(since: now)) s ahead of the source's clock (\(now)): rows are delayed until the clock catches up. Is the column written in another time zone? Set source.time_zone.")
         }
@@ -159,6 +160,12 @@ public struct TableSync: Sendable {
                 logger.info("Fetched and upserted \(page.rows) rows; checkpoint saved", metadata: ["cursor.updated_at": "\(page.lastUpdatedAt!)"])
                 logger.debug("checkpoint", metadata: ["cursor.key": "\(page.lastKey!.joined(separator: ", "))"])
             }
+        }
+        // The probe found rows past the cursor and none was below the bound, which no transaction held: if
+        // the newest is not ahead of the clock, they are in its open tick, or newer than the reading.
+        let tickEnds = ReadBound.tickEnds(after: now, precision: plan.cursor!.precision)
+        if result.rows == 0, bound.heldBy == nil, let latest, latest < now.adding(microseconds: tickEnds) {
+            result.readableIn = .microseconds(tickEnds)
         }
         return result
     }

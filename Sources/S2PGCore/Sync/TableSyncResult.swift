@@ -28,6 +28,11 @@ public struct TableSyncResult: Sendable {
     /// that held them there, if one did; `nil` when the pass read no rows by the cursor.
     public var held: Hold?
 
+    /// Rows past the cursor that the pass left at or past its read bound though no transaction holds them
+    /// (the clock's open tick, or rows newer than its reading): how long until the next pass can read them.
+    /// `s2pg run` passes again then rather than after a whole interval.
+    public var readableIn: Duration?
+
     public struct Hold: Sendable {
         public var microseconds: Int
         public var transaction: OpenTransaction?
