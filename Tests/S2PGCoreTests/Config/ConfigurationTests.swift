@@ -54,8 +54,9 @@ struct ConfigurationTests {
 
     @Test("the repository's configuration.json is valid")
     func exampleFile() throws {
+        // Tests/S2PGCoreTests/Config/ConfigurationTests.swift
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         let config = try Configuration.load(file: root.appendingPathComponent("configuration.json").path, environment: [:])
         #expect(config.source.connection.database == "shop")
         #expect(config.target.connection.database == "mirror")

@@ -5,8 +5,9 @@ import Testing
 
 @Suite("Embedded migrations")
 struct EmbeddedMigrationsTests {
+    // Tests/S2PGCoreTests/State/EmbeddedMigrationsTests.swift
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("migrations")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("migrations")
 
     @Test("the binary carries exactly the files of migrations/, byte for byte")
     func matchesFolder() throws {
