@@ -35,7 +35,7 @@ extension S2PGCommand {
                         group.addTask { try await endpoint.serve(on: address, logger: logger) }
                     }
                     group.addTask { try await live.heartbeat() }
-                    group.addTask { try await Self.passes(live, every: period, health: health) }
+                    group.addTask { try await live.passes(every: period, health: health) }
                     // Each ends only by an error or the signal: then all stop.
                     defer { group.cancelAll() }
                     try await group.next()
@@ -60,49 +60,6 @@ extension S2PGCommand {
             if case .failure(let error) = ended {
                 guard error is CancellationError else { throw error }
                 logger.notice("stopped")
-            }
-        }
-
-        /// Pass after pass, one every `period` (at once after a pass that found changes), until cancelled or
-        /// stopped by a configuration the source contradicts.
-        static func passes(_ live: LiveReplicator, every period: Duration, health: Locked<ServiceHealth>) async throws {
-            let logger = live.replicator.logger
-            while !Task.isCancelled {
-                let started = ContinuousClock.now
-                var changed = false
-                var readableIn: Duration?
-                do {
-                    let outcomes = try await live.pass()
-                    health.withLock { $0.record(outcomes, started: started, ended: .now) }
-                    // A table stopped by the signal did not fail: its state is committed. One another process
-                    // held was skipped, and is tried again next pass.
-                    let failed = outcomes.filter {
-                        if case .failure(let error) = $0.result { !(error is CancellationError) && $0.skipped == nil } else { false }
-                    }.map(\.table)
-                    let skipped = outcomes.filter { $0.skipped != nil }.map(\.table)
-                    changed = outcomes.contains { (try? $0.result.get())?.foundChanges ?? false }
-                    readableIn = outcomes.compactMap { (try? $0.result.get())?.readableIn }.min()
-                    // A quiet pass is news only at debug: at a sub-second interval there are many.
-                    logger.log(
-                        level: changed || !failed.isEmpty || !skipped.isEmpty ? .info : .debug, "pass done",
-                        metadata: [
-                            "tables": "\(outcomes.count)", "failed": "\(failed)", "skipped": "\(skipped)",
-                            "probed_quiet": "\(outcomes.count { (try? $0.result.get())?.probed ?? false })",
-                            "seconds": "\(Replicator.format((ContinuousClock.now - started) / .seconds(1)))",
-                        ])
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch let error as S2PGError where error.code == .configuration {
-                    // A configuration the source contradicts (a table it does not have) will not heal.
-                    throw error
-                } catch {
-                    // A database that is down now may be back by the next pass: a mirror keeper keeps trying.
-                    logger.error("pass failed, retrying in \(period): \(error)")
-                }
-                ReplicatorMetrics.recordPass(ContinuousClock.now - started)
-                // Changes come in bursts: a pass that found some is followed at once by the next, and one that
-                // left rows for the clock's tick to end, once it has.
-                if !changed { try await Task.sleep(until: min(started + period, .now + (readableIn ?? period))) }
             }
         }
     }

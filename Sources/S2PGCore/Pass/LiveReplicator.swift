@@ -36,6 +36,35 @@ public actor LiveReplicator {
         pools = Replicator.Pools(configuration)
     }
 
+    /// Pass after pass, as `PassSummary` schedules them (one every `period` at the latest), until cancelled or
+    /// stopped by a configuration the source contradicts; each recorded in `health` and the metrics.
+    public nonisolated func passes(every period: Duration, health: Locked<ServiceHealth>) async throws {
+        let logger = replicator.logger
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            var next = started + period
+            do {
+                let outcomes = try await pass()
+                let ended = ContinuousClock.now
+                health.withLock { $0.record(outcomes, started: started, ended: ended) }
+                let summary = PassSummary(outcomes)
+                next = summary.nextPass(started: started, ended: ended, period: period)
+                // A quiet pass is news only at debug: at a sub-second interval there are many.
+                logger.log(
+                    level: summary.changed || !summary.failed.isEmpty || !summary.skipped.isEmpty ? .info : .debug, "pass done",
+                    metadata: [
+                        "tables": "\(outcomes.count)", "failed": "\(summary.failed)", "skipped": "\(summary.skipped)",
+                        "probed_quiet": "\(summary.probedQuiet)", "seconds": "\(Replicator.format((ended - started) / .seconds(1)))",
+                    ])
+            } catch {
+                if PassSummary.stops(on: error) { throw error }
+                logger.error("pass failed, retrying in \(period): \(error)")
+            }
+            ReplicatorMetrics.recordPass(ContinuousClock.now - started)
+            try await Task.sleep(until: next)
+        }
+    }
+
     /// One pass over the selected tables. Throws only for what stops every table (see `Replicator.sync`).
     public func pass() async throws -> [Replicator.Outcome] {
         let configuration = replicator.configuration

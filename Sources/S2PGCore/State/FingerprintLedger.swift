@@ -3,7 +3,8 @@ import PostgresClient
 /// The fingerprints of a full-mode table's buckets as the source had them when the mirror last matched it
 /// there (`bucket_fingerprints`), so that a pass reads the source alone and the mirror only where a bucket
 /// changed. A bucket repaired since is kept as `repaired`, which matches no fingerprint: the mirror's rows
-/// there are compared again on the next pass. All of the fingerprints' SQL is here.
+/// there are compared again on the next pass. All of the `bucket_fingerprints` SQL is here (their basis,
+/// in `table_state`, is `StateStore`'s).
 struct FingerprintLedger: Sendable {
     let schema: String
     let table: String
@@ -15,7 +16,7 @@ struct FingerprintLedger: Sendable {
     }
 
     private var fingerprints: String { PostgresIdentifier.qualified(schema, "bucket_fingerprints") }
-    private var state: String { PostgresIdentifier.qualified(schema, "table_state") }
+    private var state: StateStore { StateStore(schema: schema) }
 
     /// A bucket repaired since its fingerprint was taken, with the rows it then had.
     static func repaired(rows: Int) -> BucketSum { BucketSum(rows: rows, sum1: "repaired", sum2: "") }
@@ -23,10 +24,9 @@ struct FingerprintLedger: Sendable {
     static func isRepaired(_ sum: BucketSum) -> Bool { sum == repaired(rows: sum.rows) }
 
     func basis(on connection: isolated PostgresConnection) throws -> Basis? {
-        let row = try connection.execute(
-            "SELECT fingerprint_bucketing, fingerprint_basis FROM \(state) WHERE source_table = $1", [table]
-        ).rows.first
-        guard let row, let text = row[0], let bucketing = ComparisonQueries.Bucketing(text: text), let digest = row[1] else { return nil }
+        guard let stored = try state.fingerprintBasis(of: table, on: connection), let text = stored.bucketing,
+            let bucketing = ComparisonQueries.Bucketing(text: text), let digest = stored.digest
+        else { return nil }
         return Basis(bucketing: bucketing, digest: digest)
     }
 
@@ -43,9 +43,7 @@ struct FingerprintLedger: Sendable {
     func replace(with sums: [Int: BucketSum], basis: Basis, on connection: isolated PostgresConnection) throws {
         try connection.transaction { connection in
             try connection.execute("DELETE FROM \(fingerprints) WHERE source_table = $1", [table])
-            try connection.execute(
-                "UPDATE \(state) SET fingerprint_bucketing = $2, fingerprint_basis = $3 WHERE source_table = $1",
-                [table, basis.bucketing.text, basis.digest])
+            try state.recordFingerprintBasis(of: table, bucketing: basis.bucketing.text, digest: basis.digest, on: connection)
             try write(sums, on: connection)
         }
     }
@@ -80,7 +78,6 @@ struct FingerprintLedger: Sendable {
     /// Forgets the table's fingerprints: its mirror was written by other means (a reload, `verify --repair`).
     func clear(on connection: isolated PostgresConnection) throws {
         try connection.execute("DELETE FROM \(fingerprints) WHERE source_table = $1", [table])
-        try connection.execute(
-            "UPDATE \(state) SET fingerprint_bucketing = NULL, fingerprint_basis = NULL WHERE source_table = $1", [table])
+        try state.recordFingerprintBasis(of: table, bucketing: nil, digest: nil, on: connection)
     }
 }

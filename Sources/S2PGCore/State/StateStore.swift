@@ -1,7 +1,7 @@
 import PostgresClient
 
-/// Reads and writes `table_state` in the state schema. Writes that describe synced rows happen inside the
-/// same transaction as those rows (see `TargetWriter`); these are the others.
+/// Every statement on `table_state` (and the reject log) in the state schema. Writes that describe synced
+/// rows are made inside the transaction of those rows (`TargetWriter` calls them on its connection).
 public struct StateStore: Sendable {
     public var schema: String
 
@@ -159,5 +159,114 @@ public struct StateStore: Sendable {
             WHERE source_table = ANY ($1::text[]) RETURNING source_table
             """, [PostgresArray.literal(tables)]
         ).rows.map { $0[0]! }
+    }
+
+    // MARK: Writes inside the transactions of the rows they describe
+
+    /// Records planned names and mode (and why the table must be read again whole, if it must: `refill`, or
+    /// `recreated` for a table with state whose mirror had to be created again).
+    func recordPlan(_ plan: TablePlan, refill: String?, recreated: String?, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            INSERT INTO \(table) (source_table, target_table, mode, refill_reason)
+            VALUES ($1, $2, $3, $4)
+            ON CONFLICT (source_table) DO UPDATE SET target_table = EXCLUDED.target_table, mode = EXCLUDED.mode,
+                refill_reason = COALESCE(EXCLUDED.refill_reason, table_state.refill_reason, $5)
+            """, [plan.sourceName, plan.targetName, plan.mode.rawValue, refill, recreated])
+        try connection.execute(
+            """
+            INSERT INTO \(PostgresIdentifier.qualified(schema, "column_map")) (source_table, source_column, target_column)
+            SELECT $1, source_column, target_column FROM unnest($2::text[], $3::text[]) AS m (source_column, target_column)
+            ON CONFLICT (source_table, source_column) DO UPDATE SET target_column = EXCLUDED.target_column
+            """,
+            [plan.sourceName, PostgresArray.literal(plan.columns.map(\.sourceName)),
+             PostgresArray.literal(plan.columns.map(\.targetName))])
+    }
+
+    /// An incremental page's checkpoint: the cursor of its last row, its rows and policy counts.
+    func recordPage(of sourceTable: String, _ page: EncodedChunk, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE \(table) SET cursor_updated_at = $2, cursor_key = $3::jsonb, rows_applied = rows_applied + $4,
+                \(Self.countAssignments(from: 5)), last_run_at = now()
+            WHERE source_table = $1
+            """,
+            [sourceTable, page.lastUpdatedAt, TableState.json(page.lastKey), String(page.rows)] + Self.countParameters(page.counts))
+    }
+
+    /// A repair's batch: the rows it upserted (`page`) and deleted.
+    func recordRepair(of sourceTable: String, _ page: EncodedChunk, deleted: Int, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE \(table) SET rows_applied = rows_applied + $2, rows_deleted = rows_deleted + $3,
+                \(Self.countAssignments(from: 4)), last_run_at = now()
+            WHERE source_table = $1
+            """, [sourceTable, String(page.rows), String(deleted)] + Self.countParameters(page.counts))
+    }
+
+    /// A reload begun into `loadTable`, its cursor to be `startedAt` once it is in place.
+    func recordReloadBegun(of sourceTable: String, into loadTable: String, startedAt: String?, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            "UPDATE \(table) SET full_load_table = $2, full_load_key = NULL, full_load_started_at = $3 WHERE source_table = $1",
+            [sourceTable, loadTable, startedAt])
+    }
+
+    /// A reload's chunk: its policy counts, and, for a reload in one stream, the key it got through (the
+    /// parts of a reload in several keep theirs in `reload_parts`).
+    func recordReloadChunk(of sourceTable: String, _ chunk: EncodedChunk, inParts: Bool, on connection: isolated PostgresConnection) throws {
+        if inParts {
+            try connection.execute(
+                "UPDATE \(table) SET \(Self.countAssignments(from: 2)) WHERE source_table = $1",
+                [sourceTable] + Self.countParameters(chunk.counts))
+        } else {
+            try connection.execute(
+                "UPDATE \(table) SET full_load_key = $2::jsonb, \(Self.countAssignments(from: 3)) WHERE source_table = $1",
+                [sourceTable, TableState.json(chunk.lastKey)] + Self.countParameters(chunk.counts))
+        }
+    }
+
+    /// A reload swapped in: `rows` in the mirror, the cursor from `cursor` on; it counts as both comparisons.
+    func recordReloadFinished(of sourceTable: String, cursor: String?, rows: Int, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE \(table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
+                cursor_updated_at = $2, cursor_key = NULL, refill_reason = NULL, rows_applied = rows_applied + $3,
+                last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL,
+                keys_compared_at = now(), rows_compared_at = now(), reloaded_at = now()
+            WHERE source_table = $1
+            """, [sourceTable, cursor, String(rows)])
+    }
+
+    /// A reload given up, to be started over by the next sync because of `reason`.
+    func recordReloadRestart(of sourceTable: String, because reason: String, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            """
+            UPDATE \(table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL, refill_reason = $2
+            WHERE source_table = $1
+            """, [sourceTable, reason])
+    }
+
+    /// Adds a batch's policy counts (`countParameters`, bound from `$first` on) to the table's totals.
+    private static func countAssignments(from first: Int) -> String {
+        ["invalid_dates_nulled", "nul_bytes_removed", "invalid_utf8_replaced"].enumerated()
+            .map { "\($1) = \($1) + $\(first + $0)" }.joined(separator: ", ")
+    }
+
+    private static func countParameters(_ counts: ValuePolicyCounts) -> [String?] {
+        [String(counts.invalidDatesNulled), String(counts.nulBytesRemoved), String(counts.invalidUTF8Replaced)]
+    }
+
+    // MARK: Bucket fingerprints (`FingerprintLedger`)
+
+    /// The bucketing and query digest a full-mode table's kept fingerprints were taken with (text as stored).
+    func fingerprintBasis(of sourceTable: String, on connection: isolated PostgresConnection) throws -> (bucketing: String?, digest: String?)? {
+        try connection.execute("SELECT fingerprint_bucketing, fingerprint_basis FROM \(table) WHERE source_table = $1", [sourceTable])
+            .rows.first.map { ($0[0], $0[1]) }
+    }
+
+    /// Records the basis of the fingerprints kept from now on; `nil`s when none are kept.
+    func recordFingerprintBasis(of sourceTable: String, bucketing: String?, digest: String?, on connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            "UPDATE \(table) SET fingerprint_bucketing = $2, fingerprint_basis = $3 WHERE source_table = $1", [sourceTable, bucketing, digest])
     }
 }

@@ -1,5 +1,4 @@
 import MariaDBClient
-import PostgresClient
 
 /// `s2pg status`: the state of every table, with its lag behind the source's clock.
 public struct StatusReport: Sendable, Codable {
@@ -45,7 +44,7 @@ public struct StatusReport: Sendable, Codable {
         }
         return StatusReport(
             tables: tables, workers: workers, sourceError: sourceError, rowsSince: configuration.sync.initialSyncStart?.description,
-            rejectLog: PostgresIdentifier.qualified(configuration.target.stateSchema, "rejects"))
+            rejectLog: StateStore(schema: configuration.target.stateSchema).rejects)
     }
 
     public var text: String {

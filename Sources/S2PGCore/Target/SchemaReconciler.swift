@@ -43,21 +43,7 @@ public struct SchemaReconciler: Sendable {
             // A mirror dropped behind s2pg's back is created again empty: a table with state (a cursor past
             // the rows it held) must then be read again whole, not go on from its cursor.
             let recreated = existing == nil ? "the mirror table was missing" : nil
-            try connection.execute(
-                """
-                INSERT INTO \(PostgresIdentifier.qualified(stateSchema, "table_state")) (source_table, target_table, mode, refill_reason)
-                VALUES ($1, $2, $3, $4)
-                ON CONFLICT (source_table) DO UPDATE SET target_table = EXCLUDED.target_table, mode = EXCLUDED.mode,
-                    refill_reason = COALESCE(EXCLUDED.refill_reason, table_state.refill_reason, $5)
-                """, [plan.sourceName, plan.targetName, plan.mode.rawValue, refill, recreated])
-            try connection.execute(
-                """
-                INSERT INTO \(PostgresIdentifier.qualified(stateSchema, "column_map")) (source_table, source_column, target_column)
-                SELECT $1, source_column, target_column FROM unnest($2::text[], $3::text[]) AS m (source_column, target_column)
-                ON CONFLICT (source_table, source_column) DO UPDATE SET target_column = EXCLUDED.target_column
-                """,
-                [plan.sourceName, PostgresArray.literal(plan.columns.map(\.sourceName)),
-                 PostgresArray.literal(plan.columns.map(\.targetName))])
+            try StateStore(schema: stateSchema).recordPlan(plan, refill: refill, recreated: recreated, on: connection)
             return changes
         }
         for change in changes {

@@ -116,7 +116,7 @@ struct TargetWriter: Sendable {
 
     /// Records the page's checkpoint and commits it with the rows.
     func finishPage(_ page: EncodedChunk, on connection: isolated PostgresConnection) throws {
-        try checkpoint(page, on: connection)
+        try state.recordPage(of: plan.sourceName, page, on: connection)
         try connection.execute("COMMIT")
     }
 
@@ -177,27 +177,6 @@ struct TargetWriter: Sendable {
         try state.recordReject(of: plan.sourceName, key: key, reason: reason, row: "(not kept: a row too large to hold in memory)", on: connection)
     }
 
-    private func checkpoint(_ chunk: EncodedChunk, on connection: isolated PostgresConnection) throws {
-        try connection.execute(
-            """
-            UPDATE \(state.table) SET cursor_updated_at = $2, cursor_key = $3::jsonb, rows_applied = rows_applied + $4,
-                \(Self.countAssignments(from: 5)), last_run_at = now()
-            WHERE source_table = $1
-            """,
-            [plan.sourceName, chunk.lastUpdatedAt, TableState.json(chunk.lastKey), String(chunk.rows)]
-                + countParameters(chunk.counts))
-    }
-
-    /// Adds a batch's policy counts (`countParameters`, bound from `$first` on) to the table's totals.
-    private static func countAssignments(from first: Int) -> String {
-        ["invalid_dates_nulled", "nul_bytes_removed", "invalid_utf8_replaced"].enumerated()
-            .map { "\($1) = \($1) + $\(first + $0)" }.joined(separator: ", ")
-    }
-
-    private func countParameters(_ counts: ValuePolicyCounts) -> [String?] {
-        [String(counts.invalidDatesNulled), String(counts.nulBytesRemoved), String(counts.invalidUTF8Replaced)]
-    }
-
     // MARK: Repairs
 
     /// Ends a repair's batch inside its transaction (the caller commits): deletes (or, soft, marks) the mirror
@@ -206,12 +185,7 @@ struct TargetWriter: Sendable {
     /// deleted.
     func finishRepair(_ page: EncodedChunk, deleting gone: [[String?]], on connection: isolated PostgresConnection) throws -> Int {
         let deleted = try deleteRows(gone, on: connection)
-        try connection.execute(
-            """
-            UPDATE \(state.table) SET rows_applied = rows_applied + $2, rows_deleted = rows_deleted + $3,
-                \(Self.countAssignments(from: 4)), last_run_at = now()
-            WHERE source_table = $1
-            """, [plan.sourceName, String(page.rows), String(deleted)] + countParameters(page.counts))
+        try state.recordRepair(of: plan.sourceName, page, deleted: deleted, on: connection)
         return deleted
     }
 
@@ -257,9 +231,7 @@ struct TargetWriter: Sendable {
             } + kept
             try connection.execute(
                 "CREATE TABLE \(qualifiedLoadTable) (\(definitions.joined(separator: ", ")))\(plan.storageParameters)")
-            try connection.execute(
-                "UPDATE \(state.table) SET full_load_table = $2, full_load_key = NULL, full_load_started_at = $3 WHERE source_table = $1",
-                [plan.sourceName, loadTable, startedAt])
+            try state.recordReloadBegun(of: plan.sourceName, into: loadTable, startedAt: startedAt, on: connection)
             try parts.record(new, on: connection)
             // The reloaded mirror is compared anew, not by the fingerprints of the one it replaces.
             try FingerprintLedger(schema: state.schema, table: plan.sourceName).clear(on: connection)
@@ -315,18 +287,8 @@ struct TargetWriter: Sendable {
     }
 
     private func recordReloadProgress(_ chunk: EncodedChunk, part: Int?, on connection: isolated PostgresConnection) throws {
-        if let part {
-            try parts.recordProgress(of: part, through: chunk.lastKey, on: connection)
-            try connection.execute(
-                "UPDATE \(state.table) SET \(Self.countAssignments(from: 2)) WHERE source_table = $1",
-                [plan.sourceName] + countParameters(chunk.counts))
-        } else {
-            try connection.execute(
-                """
-                UPDATE \(state.table) SET full_load_key = $2::jsonb, \(Self.countAssignments(from: 3))
-                WHERE source_table = $1
-                """, [plan.sourceName, TableState.json(chunk.lastKey)] + countParameters(chunk.counts))
-        }
+        if let part { try parts.recordProgress(of: part, through: chunk.lastKey, on: connection) }
+        try state.recordReloadChunk(of: plan.sourceName, chunk, inParts: part != nil, on: connection)
     }
 
     /// Finishes a reload: row ids for a keyless table, the primary key, then one short transaction that drops
@@ -377,14 +339,7 @@ struct TargetWriter: Sendable {
             let count = try copied.flatMap { inPlace ? nil : $0 }
                 ?? Int(connection.execute("SELECT count(*) FROM \(plan.qualifiedTargetName)").rows[0][0]!)!
             try parts.clear(on: connection)
-            try connection.execute(
-                """
-                UPDATE \(state.table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
-                    cursor_updated_at = $2, cursor_key = NULL, refill_reason = NULL, rows_applied = rows_applied + $3,
-                    last_run_at = now(), last_success_at = now(), last_error = NULL, last_error_at = NULL,
-                    keys_compared_at = now(), rows_compared_at = now(), reloaded_at = now()
-                WHERE source_table = $1
-                """, [plan.sourceName, cursor, String(count)])
+            try state.recordReloadFinished(of: plan.sourceName, cursor: cursor, rows: count, on: connection)
             return count
         }
     }
@@ -456,12 +411,7 @@ struct TargetWriter: Sendable {
         try connection.transaction { connection in
             try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
             try parts.clear(on: connection)
-            try connection.execute(
-                """
-                UPDATE \(state.table) SET full_load_table = NULL, full_load_key = NULL, full_load_started_at = NULL,
-                    refill_reason = $2
-                WHERE source_table = $1
-                """, [plan.sourceName, reason])
+            try state.recordReloadRestart(of: plan.sourceName, because: reason, on: connection)
         }
     }
 }
