@@ -185,23 +185,25 @@ public struct StateStore: Sendable {
 
     /// An incremental page's checkpoint: the cursor of its last row, its rows and policy counts.
     func recordPage(of sourceTable: String, _ page: EncodedChunk, on connection: isolated PostgresConnection) throws {
-        try connection.execute(
+        var binds = Binds()
+        let statement = """
+            UPDATE \(table) SET cursor_updated_at = \(binds.append(page.lastUpdatedAt)),
+                cursor_key = \(binds.append(TableState.json(page.lastKey)))::jsonb, rows_applied = rows_applied + \(binds.append(String(page.rows))),
+                \(Self.countAssignments(page.counts, &binds)), last_run_at = now()
+            WHERE source_table = \(binds.append(sourceTable))
             """
-            UPDATE \(table) SET cursor_updated_at = $2, cursor_key = $3::jsonb, rows_applied = rows_applied + $4,
-                \(Self.countAssignments(from: 5)), last_run_at = now()
-            WHERE source_table = $1
-            """,
-            [sourceTable, page.lastUpdatedAt, TableState.json(page.lastKey), String(page.rows)] + Self.countParameters(page.counts))
+        try connection.execute(statement, binds.values)
     }
 
     /// A repair's batch: the rows it upserted (`page`) and deleted.
     func recordRepair(of sourceTable: String, _ page: EncodedChunk, deleted: Int, on connection: isolated PostgresConnection) throws {
-        try connection.execute(
+        var binds = Binds()
+        let statement = """
+            UPDATE \(table) SET rows_applied = rows_applied + \(binds.append(String(page.rows))),
+                rows_deleted = rows_deleted + \(binds.append(String(deleted))), \(Self.countAssignments(page.counts, &binds)), last_run_at = now()
+            WHERE source_table = \(binds.append(sourceTable))
             """
-            UPDATE \(table) SET rows_applied = rows_applied + $2, rows_deleted = rows_deleted + $3,
-                \(Self.countAssignments(from: 4)), last_run_at = now()
-            WHERE source_table = $1
-            """, [sourceTable, String(page.rows), String(deleted)] + Self.countParameters(page.counts))
+        try connection.execute(statement, binds.values)
     }
 
     /// A reload begun into `loadTable`, its cursor to be `startedAt` once it is in place.
@@ -214,15 +216,10 @@ public struct StateStore: Sendable {
     /// A reload's chunk: its policy counts, and, for a reload in one stream, the key it got through (the
     /// parts of a reload in several keep theirs in `reload_parts`).
     func recordReloadChunk(of sourceTable: String, _ chunk: EncodedChunk, inParts: Bool, on connection: isolated PostgresConnection) throws {
-        if inParts {
-            try connection.execute(
-                "UPDATE \(table) SET \(Self.countAssignments(from: 2)) WHERE source_table = $1",
-                [sourceTable] + Self.countParameters(chunk.counts))
-        } else {
-            try connection.execute(
-                "UPDATE \(table) SET full_load_key = $2::jsonb, \(Self.countAssignments(from: 3)) WHERE source_table = $1",
-                [sourceTable, TableState.json(chunk.lastKey)] + Self.countParameters(chunk.counts))
-        }
+        var binds = Binds()
+        let key = inParts ? "" : "full_load_key = \(binds.append(TableState.json(chunk.lastKey)))::jsonb, "
+        let statement = "UPDATE \(table) SET \(key)\(Self.countAssignments(chunk.counts, &binds)) WHERE source_table = \(binds.append(sourceTable))"
+        try connection.execute(statement, binds.values)
     }
 
     /// A reload swapped in: `rows` in the mirror, the cursor from `cursor` on; it counts as both comparisons.
@@ -246,14 +243,11 @@ public struct StateStore: Sendable {
             """, [sourceTable, reason])
     }
 
-    /// Adds a batch's policy counts (`countParameters`, bound from `$first` on) to the table's totals.
-    private static func countAssignments(from first: Int) -> String {
-        ["invalid_dates_nulled", "nul_bytes_removed", "invalid_utf8_replaced"].enumerated()
-            .map { "\($1) = \($1) + $\(first + $0)" }.joined(separator: ", ")
-    }
-
-    private static func countParameters(_ counts: ValuePolicyCounts) -> [String?] {
-        [String(counts.invalidDatesNulled), String(counts.nulBytesRemoved), String(counts.invalidUTF8Replaced)]
+    /// Adds a batch's policy counts, bound, to the table's totals.
+    private static func countAssignments(_ counts: ValuePolicyCounts, _ binds: inout Binds) -> String {
+        [("invalid_dates_nulled", counts.invalidDatesNulled), ("nul_bytes_removed", counts.nulBytesRemoved),
+         ("invalid_utf8_replaced", counts.invalidUTF8Replaced)]
+            .map { column, count in "\(column) = \(column) + \(binds.append(String(count)))" }.joined(separator: ", ")
     }
 
     // MARK: Bucket fingerprints (`FingerprintLedger`)

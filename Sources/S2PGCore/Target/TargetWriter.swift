@@ -1,66 +1,27 @@
 import PostgresClient
 
 /// What s2pg does to the target for one table, on that table's PostgreSQL connection: upsert pages through a
-/// staging table, fill and swap in reloads. Every batch commits together with its checkpoint.
+/// staging table, fill and swap in reloads, with `MirrorSQL`'s statements. Every batch commits together with
+/// its checkpoint.
 struct TargetWriter: Sendable {
     let plan: TablePlan
     let state: StateStore
-    /// Columns copied from the source, quoted, in plan order.
-    let columns: [String]
+    let sql: MirrorSQL
     /// What a reload copies in (pages stage in text).
     let format: CopyFormat
-    static let stage = "pg_temp.s2pg_stage"
 
     init(plan: TablePlan, state: StateStore, binaryCopy: Bool) {
         self.plan = plan
         self.state = state
-        columns = plan.columns.map { PostgresIdentifier.quote($0.targetName) }
+        sql = MirrorSQL(plan: plan)
         format = CopyFormat(plan, binaryAllowed: binaryCopy)
     }
 
-    private var columnList: String { columns.joined(separator: ", ") }
-    private var keyList: String { plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ") }
-
-    /// A session-local staging table with the mirror's column types (pgsync's `WITH NO DATA` pattern),
-    /// plus the row order so the last of duplicate keys wins. Values are written in UTC.
+    /// Prepares the session's staging table (`MirrorSQL.createStage`). Values are written in UTC.
     func prepareStage(on connection: isolated PostgresConnection) throws {
         try connection.execute("SET TIME ZONE 'UTC'")
-        try connection.execute("DROP TABLE IF EXISTS \(Self.stage)")
-        try connection.execute(
-            "CREATE TEMP TABLE s2pg_stage AS SELECT \(columnList) FROM \(plan.qualifiedTargetName) WITH NO DATA")
-        try connection.execute("ALTER TABLE \(Self.stage) ADD COLUMN _s2pg_ord integer")
+        for statement in sql.createStage { try connection.execute(statement) }
     }
-
-    private var upsertSQL: String {
-        """
-        INSERT INTO \(plan.qualifiedTargetName) AS t (\(columnList))
-        SELECT DISTINCT ON (\(keyList)) \(columnList) FROM \(Self.stage)
-        WHERE _s2pg_ord BETWEEN $1 AND $2 ORDER BY \(keyList), _s2pg_ord DESC
-        ON CONFLICT (\(keyList)) \(conflictClause)
-        """
-    }
-
-    /// What an upsert does with a key the mirror has (`t`) and the row it brings (`EXCLUDED`).
-    private var conflictClause: String {
-        let nonKey = plan.columns.filter { !$0.isKey }.map { PostgresIdentifier.quote($0.targetName) }
-        // A key the source has again is no longer marked deleted.
-        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
-        let undelete = plan.softDeletes ? ["\(deletedAt) = NULL"] : []
-        let wasDeleted = plan.softDeletes ? " OR t.\(deletedAt) IS NOT NULL" : ""
-        let conflict: String
-        if nonKey.isEmpty {
-            conflict = plan.softDeletes ? "DO UPDATE SET \(undelete[0]) WHERE t.\(deletedAt) IS NOT NULL" : "DO NOTHING"
-        } else {
-            // Unchanged rows are not rewritten: a re-read (lookback) leaves the mirror and _s2pg_synced_at alone.
-            let sets = nonKey.map { "\($0) = EXCLUDED.\($0)" } + ["\(PostgresIdentifier.quote(TablePlan.syncedAtColumn)) = now()"] + undelete
-            let current = nonKey.map { "t.\($0)" }.joined(separator: ", ")
-            let incoming = nonKey.map { "EXCLUDED.\($0)" }.joined(separator: ", ")
-            conflict = "DO UPDATE SET \(sets.joined(separator: ", ")) WHERE ROW(\(current)) IS DISTINCT FROM ROW(\(incoming))\(wasDeleted)"
-        }
-        return conflict
-    }
-
-    private var stageCopySQL: String { "COPY \(Self.stage) (\(columnList), _s2pg_ord) FROM STDIN" }
 
     // An incremental page is one transaction: `beginPage`, `upsertPart` for each part as it is read,
     // `finishPage` with the checkpoint. Parts let PostgreSQL upsert while the source reads the next one; the
@@ -68,17 +29,19 @@ struct TargetWriter: Sendable {
 
     func beginPage(on connection: isolated PostgresConnection) throws {
         try connection.execute("BEGIN")
-        try connection.execute("TRUNCATE \(Self.stage)")
+        try connection.execute(sql.emptyStage)
     }
 
     /// Stages and upserts one part of the page as it comes; `first` is the ordinal of its first row in the
     /// page. A piece of a large row is only staged; the chunk that ends the row upserts it.
     func upsertPart(_ part: EncodedChunk, from first: Int, on connection: isolated PostgresConnection) throws {
-        if !connection.isCopying { try connection.beginCopy(stageCopySQL) }
+        if !connection.isCopying { try connection.beginCopy(sql.copyToStage) }
         try connection.writeCopy(part.data)
         guard !part.continues else { return }
         try connection.endCopy()
-        try connection.execute(upsertSQL, [String(first), String(first + part.rows - 1)])
+        var binds = Binds()
+        let upsert = sql.upsert(&binds, first: first, last: first + part.rows - 1)
+        try connection.execute(upsert, binds.values)
     }
 
     /// After PostgreSQL refused a part: starts the page over, to be read again and written row by row
@@ -93,13 +56,15 @@ struct TargetWriter: Sendable {
     func upsertRow(_ row: EncodedChunk, ordinal: Int, on connection: isolated PostgresConnection) throws -> Int {
         if !connection.isCopying {
             try connection.execute("SAVEPOINT s2pg_row")
-            try connection.beginCopy(stageCopySQL)
+            try connection.beginCopy(sql.copyToStage)
         }
         try connection.writeCopy(row.data)
         guard !row.continues else { return 0 }
         let applied = Result { () throws(PostgresError) in
             try connection.endCopy()
-            try connection.execute(upsertSQL, [String(ordinal), String(ordinal)])
+            var binds = Binds()
+            let upsert = sql.upsert(&binds, first: ordinal, last: ordinal)
+            try connection.execute(upsert, binds.values)
             try connection.execute("RELEASE SAVEPOINT s2pg_row")
         }
         switch applied {
@@ -191,27 +156,15 @@ struct TargetWriter: Sendable {
 
     private func deleteRows(_ keys: [[String?]], on connection: isolated PostgresConnection) throws -> Int {
         guard !keys.isEmpty else { return 0 }
-        let types = plan.targetKey.map { name in plan.targetColumns.first { $0.name == name }!.type }
-        let arrays = plan.targetKey.indices.map { index in PostgresArray.literal(keys.map { $0[index] ?? "" }) as String? }
-        let columns = plan.targetKey.map(PostgresIdentifier.quote).joined(separator: ", ")
-        let unnest = types.enumerated().map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
-        return try connection.execute(removal(where: "(\(columns)) IN (SELECT * FROM unnest(\(unnest)))"), arrays).affectedRows
-    }
-
-    /// The statement that removes the mirror's rows (alias `m`) matching `condition` because the source no
-    /// longer has them: deletes them, or with soft deletes marks those not marked yet.
-    private func removal(where condition: String) -> String {
-        let deletedAt = PostgresIdentifier.quote(TablePlan.deletedAtColumn)
-        return plan.softDeletes
-            ? "UPDATE \(plan.qualifiedTargetName) AS m SET \(deletedAt) = now() WHERE \(deletedAt) IS NULL AND \(condition)"
-            : "DELETE FROM \(plan.qualifiedTargetName) AS m WHERE \(condition)"
+        var binds = Binds()
+        let removal = sql.removal(ofKeys: keys, &binds)
+        return try connection.execute(removal, binds.values).affectedRows
     }
 
     // MARK: Reloads
 
     /// The table a reload fills before it replaces the mirror.
-    var loadTable: String { TargetName.for("_s2pg_load_" + plan.targetName) }
-    private var qualifiedLoadTable: String { PostgresIdentifier.qualified(plan.targetSchema, loadTable) }
+    var loadTable: String { sql.loadTable }
 
     /// The parts of a reload copied in several streams.
     var parts: ReloadParts { ReloadParts(schema: state.schema, table: plan.sourceName) }
@@ -222,15 +175,9 @@ struct TargetWriter: Sendable {
     /// mirror when the reload finishes.
     func beginReload(startedAt: String?, parts new: [ReloadParts.Part], on connection: isolated PostgresConnection) throws {
         try connection.transaction { connection in
-            try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
-            let kept = try keptColumns(of: plan.targetName, on: connection).map { "\(PostgresIdentifier.quote($0.name)) \($0.type)" }
-            let definitions = plan.targetColumns.map { column in
-                column.name == TablePlan.rowIDColumn
-                    ? "\(PostgresIdentifier.quote(column.name)) text"
-                    : plan.columnDefinition(column.name)
-            } + kept
-            try connection.execute(
-                "CREATE TABLE \(qualifiedLoadTable) (\(definitions.joined(separator: ", ")))\(plan.storageParameters)")
+            for statement in sql.createLoadTable(kept: try keptColumns(of: plan.targetName, on: connection)) {
+                try connection.execute(statement)
+            }
             try state.recordReloadBegun(of: plan.sourceName, into: loadTable, startedAt: startedAt, on: connection)
             try parts.record(new, on: connection)
             // The reloaded mirror is compared anew, not by the fingerprints of the one it replaces.
@@ -242,21 +189,21 @@ struct TargetWriter: Sendable {
 
     /// About how many rows an interrupted reload's table holds (the planner's estimate: counting would read it).
     func loadedRows(on connection: isolated PostgresConnection) throws -> Int {
-        let rows = try connection.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", [qualifiedLoadTable]).rows
+        let rows = try connection.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", [sql.qualifiedLoadTable]).rows
         return max(0, rows.first?[0].flatMap { Int($0) } ?? 0)
     }
 
     /// Whether a reload interrupted earlier can go on where it stopped.
     func canResume(_ tableState: TableState, on connection: isolated PostgresConnection) throws -> Bool {
         guard tableState.fullLoadTable == loadTable, plan.keySource != .synthetic else { return false }
-        return try connection.execute("SELECT to_regclass($1) IS NOT NULL", [qualifiedLoadTable]).rows[0][0] == "t"
+        return try connection.execute("SELECT to_regclass($1) IS NOT NULL", [sql.qualifiedLoadTable]).rows[0][0] == "t"
     }
 
     /// Copies one chunk of a reload (of its `part`, when it is in parts) as it comes and records how far it
     /// got, in one transaction: the first piece of a large row opens it, the chunk that ends the row commits
     /// it. Refused rows go to the reject log. Returns the rejected count, or `nil` while the chunk continues.
     func copyReloadChunk(_ chunk: EncodedChunk, part: Int?, on connection: isolated PostgresConnection) throws -> Int? {
-        let copy = "COPY \(qualifiedLoadTable) (\(columnList)) FROM STDIN\(format.option)"
+        let copy = sql.copyToLoadTable(format)
         if !connection.isCopying {
             try connection.execute("BEGIN")
             try connection.beginCopy(copy)
@@ -297,23 +244,10 @@ struct TargetWriter: Sendable {
     /// (counted otherwise). Returns the rows in the new mirror.
     func finishReload(cursor: String?, copied: Int?, on connection: isolated PostgresConnection) throws -> Int {
         if plan.keySource == .synthetic {
-            // An id from the row's values plus its occurrence among identical rows: unchanged rows keep theirs.
-            let row = "md5(ROW(\(columns.map { "l.\($0)" }.joined(separator: ", ")))::text)"
-            try connection.execute(
-                """
-                UPDATE \(qualifiedLoadTable) AS l SET \(PostgresIdentifier.quote(TablePlan.rowIDColumn)) = n.id
-                FROM (SELECT l.ctid AS row, \(row) || '-' || row_number() OVER (PARTITION BY \(row)) AS id
-                      FROM \(qualifiedLoadTable) AS l) AS n
-                WHERE l.ctid = n.row
-                """)
-            try connection.execute(
-                "ALTER TABLE \(qualifiedLoadTable) ALTER COLUMN \(PostgresIdentifier.quote(TablePlan.rowIDColumn)) SET NOT NULL")
+            for statement in sql.rowIDs { try connection.execute(statement) }
         }
         try carryKeptColumns(on: connection)
-        let loadKey = PostgresIdentifier.quote(TargetName.for(loadTable + "_pkey"))
-        let keyed = Result { () throws(PostgresError) in
-            try connection.execute("ALTER TABLE \(qualifiedLoadTable) ADD CONSTRAINT \(loadKey) PRIMARY KEY (\(keyList))")
-        }
+        let keyed = Result { () throws(PostgresError) in try connection.execute(sql.addLoadKey) }
         if case .failure(let error) = keyed {
             guard error.isDataError else { throw error }
             // Rows that cannot be keyed (duplicates) would meet a resumed reload again: the next sync starts
@@ -327,14 +261,8 @@ struct TargetWriter: Sendable {
         }
         let inPlace = try keepsIdentity(on: connection)
         return try connection.transaction { connection in
-            if inPlace {
-                try mergeLoadTable(on: connection)
-            } else {
-                try connection.execute("DROP TABLE IF EXISTS \(plan.qualifiedTargetName)")
-                try connection.execute("ALTER TABLE \(qualifiedLoadTable) RENAME TO \(PostgresIdentifier.quote(plan.targetName))")
-                try connection.execute(
-                    "ALTER TABLE \(plan.qualifiedTargetName) RENAME CONSTRAINT \(loadKey) TO \(PostgresIdentifier.quote(TargetName.for(plan.targetName + "_pkey")))")
-            }
+            // In place: rows it no longer has removed, the rest upserted, unchanged rows left alone.
+            for statement in inPlace ? sql.merge : sql.swap { try connection.execute(statement) }
             // Counting reads the whole table (~0.15 s a million rows): only when what it holds is not known.
             let count = try copied.flatMap { inPlace ? nil : $0 }
                 ?? Int(connection.execute("SELECT count(*) FROM \(plan.qualifiedTargetName)").rows[0][0]!)!
@@ -354,35 +282,7 @@ struct TargetWriter: Sendable {
             (try? SchemaDrift.changes(from: shape, to: plan)) != nil
         else { return false }
         if plan.softDeletes { return true }
-        return try connection.execute(
-            """
-            SELECT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = $1::regclass AND classid = 'pg_rewrite'::regclass)
-                OR EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal)
-                OR EXISTS (SELECT 1 FROM pg_index WHERE indrelid = $1::regclass AND NOT indisprimary)
-                OR EXISTS (SELECT 1 FROM pg_constraint WHERE (conrelid = $1::regclass AND contype <> 'p') OR confrelid = $1::regclass)
-                OR EXISTS (SELECT 1 FROM pg_class WHERE oid = $1::regclass AND relacl IS NOT NULL)
-                OR EXISTS (SELECT 1 FROM pg_description WHERE objoid = $1::regclass AND classoid = 'pg_class'::regclass)
-                OR EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = $1::regclass)
-                OR EXISTS (SELECT 1 FROM pg_publication_rel WHERE prrelid = $1::regclass)
-            """, [plan.qualifiedTargetName]
-        ).rows.first?[0] == "t"
-    }
-
-    /// Makes the mirror hold the load table's rows, inside the caller's transaction: rows it no longer has
-    /// deleted (marked, with soft deletes), the rest upserted (unchanged rows left alone), and the load table
-    /// dropped. Columns the mirror keeps after they were dropped at the source keep their values.
-    private func mergeLoadTable(on connection: isolated PostgresConnection) throws {
-        let keys = plan.targetKey.map(PostgresIdentifier.quote)
-        try connection.execute(
-            removal(where: "NOT EXISTS (SELECT 1 FROM \(qualifiedLoadTable) AS l WHERE \(keys.map { "l.\($0) = m.\($0)" }.joined(separator: " AND ")))"))
-        // A keyless table's rows are matched by their row id, which an unchanged row keeps.
-        let copied = plan.keySource == .synthetic ? columnList + ", " + PostgresIdentifier.quote(TablePlan.rowIDColumn) : columnList
-        try connection.execute(
-            """
-            INSERT INTO \(plan.qualifiedTargetName) AS t (\(copied)) SELECT \(copied) FROM \(qualifiedLoadTable)
-            ON CONFLICT (\(keyList)) \(conflictClause)
-            """)
-        try connection.execute("DROP TABLE \(qualifiedLoadTable)")
+        return try connection.execute(MirrorSQL.hasIdentity, [plan.qualifiedTargetName]        ).rows.first?[0] == "t"
     }
 
     /// Columns of `table` (the mirror, or the load table) that the source no longer has.
@@ -396,20 +296,15 @@ struct TargetWriter: Sendable {
     /// the source keeps its values through a reload. (A keyless table's row ids change with its columns,
     /// so there they start out empty.)
     private func carryKeptColumns(on connection: isolated PostgresConnection) throws {
-        let kept = try keptColumns(of: loadTable, on: connection).map { PostgresIdentifier.quote($0.name) }
+        let kept = try keptColumns(of: loadTable, on: connection).map(\.name)
         guard !kept.isEmpty else { return }
-        let keys = plan.targetKey.map(PostgresIdentifier.quote)
-        try connection.execute(
-            """
-            UPDATE \(qualifiedLoadTable) AS l SET \(kept.map { "\($0) = m.\($0)" }.joined(separator: ", "))
-            FROM \(plan.qualifiedTargetName) AS m WHERE \(keys.map { "l.\($0) = m.\($0)" }.joined(separator: " AND "))
-            """)
+        try connection.execute(sql.carry(kept: kept))
     }
 
     /// Drops the load table and has the next sync start the reload from scratch, saying why.
     private func restartReload(because reason: String, on connection: isolated PostgresConnection) throws {
         try connection.transaction { connection in
-            try connection.execute("DROP TABLE IF EXISTS \(qualifiedLoadTable)")
+            try connection.execute(sql.dropLoadTable)
             try parts.clear(on: connection)
             try state.recordReloadRestart(of: plan.sourceName, because: reason, on: connection)
         }

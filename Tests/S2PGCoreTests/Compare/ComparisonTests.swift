@@ -8,10 +8,6 @@ import Testing
 struct ComparisonTests {
     typealias Row = RowDifferences.Row
 
-    static func plan(_ columns: [(String, String)], key: [String]) throws -> TablePlan {
-        try SchemaDriftTests.plan(columns, key: key)
-    }
-
     @Test("buckets differ when present on one side only or with other aggregates; MySQL's DECIMAL sums read as integers")
     func buckets() {
         let source = [0: BucketSum(rows: 2, sum1: "10", sum2: "20"), 1: BucketSum(rows: 1, sum1: "5", sum2: "6"), 3: BucketSum(rows: 1, sum1: "1", sum2: "1")]
@@ -43,7 +39,7 @@ struct ComparisonTests {
 
     @Test("a table of 150 columns: PostgreSQL's row text is built without concat_ws, which takes 100 arguments")
     func wideTable() throws {
-        let plan = try Self.plan([("id", "int(11)")] + (1...150).map { ("c\($0)", "int(11)") }, key: ["id"])
+        let plan = try TestPlan.make([("id", "int(11)")] + (1...150).map { ("c\($0)", "int(11)") }, key: ["id"])
         let queries = ComparisonQueries(plan: plan, bucketing: .hashed(count: 8))
         #expect(!queries.targetBuckets.contains("concat_ws"))
         #expect(queries.targetBuckets.contains(#""c150""#))
@@ -52,7 +48,7 @@ struct ComparisonTests {
 
     @Test("ZEROFILL integers and FLOAT(M,D)/DOUBLE(M,D) are compared as numbers, not as their padded display")
     func paddedNumbers() throws {
-        let plan = try Self.plan([("id", "int(5) unsigned zerofill"), ("f", "float(7,4)"), ("d", "double(8,3)")], key: ["id"])
+        let plan = try TestPlan.make([("id", "int(5) unsigned zerofill"), ("f", "float(7,4)"), ("d", "double(8,3)")], key: ["id"])
         let sql = ComparisonQueries(plan: plan).sourceBuckets
         #expect(sql.contains("CAST(`id` + 0 AS CHAR)"))
         #expect(sql.contains("CAST(CAST(`d` AS DOUBLE) AS CHAR)"))
@@ -63,7 +59,7 @@ struct ComparisonTests {
         (3, "`id` BETWEEN 300 AND 399"), (0, "`id` BETWEEN -99 AND 99"), (-2, "`id` BETWEEN -299 AND -200"),
     ])
     func ranges(_ bucket: Int, _ condition: String) throws {
-        let plan = try Self.plan([("id", "bigint(20)")], key: ["id"])
+        let plan = try TestPlan.make([("id", "bigint(20)")], key: ["id"])
         let queries = ComparisonQueries(plan: plan, bucketing: .ranges(width: 100))
         #expect(queries.sourceRows(among: [bucket]).hasSuffix("WHERE (\(condition))"))
         #expect(queries.targetRows(among: [bucket]).contains(#"ON "id" BETWEEN _s2pg_low AND _s2pg_high"#))
@@ -88,7 +84,7 @@ struct ComparisonTests {
 
     @Test("a row's fingerprint: large values by their own CRC32, NULL told from empty by a flag per nullable column")
     func fingerprint() throws {
-        let plan = try Self.plan([("id", "int(11)"), ("body", "longtext"), ("n", "int(11)")], key: ["id"])
+        let plan = try TestPlan.make([("id", "int(11)"), ("body", "longtext"), ("n", "int(11)")], key: ["id"])
         let queries = ComparisonQueries(plan: plan, bucketing: .ranges(width: 16))
         #expect(queries.sourceFingerprint == "CRC32(CONCAT_WS('\u{1F}', `id`, CRC32(`body`), `n`, CONCAT(ISNULL(`body`), ISNULL(`n`))))")
         #expect(queries.sourceFingerprints.hasPrefix("SELECT `id` DIV 16 AS _s2pg_b, COUNT(*), SUM(CRC32("))
@@ -99,33 +95,33 @@ struct ComparisonTests {
 
     @Test("keys print unambiguously: text quoted, composite keys in parentheses, keyless rows by hash")
     func display() throws {
-        let plan = try Self.plan([("id", "int(11)"), ("tag", "varchar(5)"), ("day", "date")], key: ["id", "tag", "day"])
+        let plan = try TestPlan.make([("id", "int(11)"), ("tag", "varchar(5)"), ("day", "date")], key: ["id", "tag", "day"])
         let queries = ComparisonQueries(plan: plan)
         #expect(queries.display(Row(keyText: "", hash: "", key: ["1", "it's", "2020-01-01"])) == "(1, 'it''s', 2020-01-01)")
-        let single = ComparisonQueries(plan: try Self.plan([("code", "varchar(5)")], key: ["code"]))
+        let single = ComparisonQueries(plan: try TestPlan.make([("code", "varchar(5)")], key: ["code"]))
         #expect(single.display(Row(keyText: "", hash: "", key: ["x"])) == "'x'")
-        let keyless = ComparisonQueries(plan: try Self.plan([("v", "int(11)")], key: []))
+        let keyless = ComparisonQueries(plan: try TestPlan.make([("v", "int(11)")], key: []))
         #expect(keyless.display(Row(keyText: "abc", hash: "abc", key: ["abc-1"])) == "row abc")
     }
 
     @Test("comparing keys only reads the key alone (an integer key not even hashed); a keyless table always compares whole rows")
     func keysOnly() throws {
-        let plan = try Self.plan([("id", "int(11)"), ("v", "varchar(5)")], key: ["id"])
+        let plan = try TestPlan.make([("id", "int(11)"), ("v", "varchar(5)")], key: ["id"])
         let ranges = ComparisonQueries(plan: plan, bucketing: .ranges(width: 100), keysOnly: true)
         #expect(ranges.sourceBuckets == "SELECT `id` DIV 100 AS _s2pg_b, COUNT(*), SUM(`id`), SUM((`id` % 3037000493) * (`id` % 3037000493) % 3037000493) FROM `t` GROUP BY _s2pg_b")
         #expect(!ranges.targetBuckets.contains("md5"))
         #expect(!ComparisonQueries(plan: plan, keysOnly: true).sourceBuckets.contains("`v`"))
         #expect(ComparisonQueries(plan: plan).sourceBuckets.contains("`v`"))
-        #expect(ComparisonQueries(plan: try Self.plan([("code", "varchar(5)")], key: ["code"])).rangeKey == nil)
-        let keyless = try Self.plan([("v", "int(11)")], key: [])
+        #expect(ComparisonQueries(plan: try TestPlan.make([("code", "varchar(5)")], key: ["code"])).rangeKey == nil)
+        let keyless = try TestPlan.make([("v", "int(11)")], key: [])
         #expect(!ComparisonQueries(plan: keyless, keysOnly: true).keysOnly)
     }
 
     @Test("rows read again by key: IN for one key column, AND terms for several; values rendered as literals")
     func rowsByKey() throws {
-        let single = SourceQueries(plan: try Self.plan([("id", "int(11)"), ("v", "int(11)")], key: ["id"]))
+        let single = SourceQueries(plan: try TestPlan.make([("id", "int(11)"), ("v", "int(11)")], key: ["id"]))
         #expect(try single.rows(withKeys: [["1"], ["2"]]).hasSuffix("WHERE `id` IN (1, 2)"))
-        let composite = SourceQueries(plan: try Self.plan([("a", "int(11)"), ("b", "varchar(5)")], key: ["a", "b"]))
+        let composite = SourceQueries(plan: try TestPlan.make([("a", "int(11)"), ("b", "varchar(5)")], key: ["a", "b"]))
         #expect(try composite.rows(withKeys: [["1", "x'y"]]).hasSuffix("WHERE (`a` = 1 AND `b` = 'x''y')"))
         #expect(throws: S2PGError.self) { try single.rows(withKeys: [["1 OR 1=1"]]) }
     }

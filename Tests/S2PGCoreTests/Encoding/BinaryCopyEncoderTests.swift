@@ -121,10 +121,10 @@ struct BinaryCopyEncoderTests {
 
     @Test("a table is binary only when every column has a binary form")
     func format() throws {
-        let plan = try SchemaDriftTests.plan([("id", "bigint"), ("amount", "decimal(12,2)"), ("at", "datetime(6)")])
+        let plan = try TestPlan.make([("id", "bigint"), ("amount", "decimal(12,2)"), ("at", "datetime(6)")])
         #expect(CopyFormat(plan, binaryAllowed: true) == .binary([.int64, .numeric, .timestamp(key: false)]))
         #expect(CopyFormat(plan, binaryAllowed: false) == .text)
-        let times = try SchemaDriftTests.plan([("id", "bigint"), ("ratio", "double"), ("took", "time(6)")])
+        let times = try TestPlan.make([("id", "bigint"), ("ratio", "double"), ("took", "time(6)")])
         #expect(CopyFormat(times, binaryAllowed: true) == .text)
     }
 }

@@ -7,14 +7,7 @@ import Testing
 @Suite("Change probe")
 struct ChangeProbeTests {
     static func plan(_ table: String, key: [String] = ["id"], cursor: String = "datetime(6)") throws -> TablePlan {
-        let columns = [("id", "int(11)"), ("region", "varchar(10)"), ("updated_at", cursor)]
-        let rows = SourceCatalogRows(
-            tables: [.init(name: table)],
-            columns: columns.enumerated().map {
-                .init(table: table, name: $1.0, ordinal: $0 + 1, columnType: $1.1, isNullable: !key.contains($1.0))
-            },
-            uniqueKeys: key.enumerated().map { .init(table: table, index: "PRIMARY", sequence: $0 + 1, column: $1) })
-        return try TablePlanner(sync: SyncConfiguration(), targetSchema: "public").plan(SourceCatalog(database: "d", rows: rows))[0]
+        try TestPlan.make([("id", "int(11)"), ("region", "varchar(10)"), ("updated_at", cursor)], key: key, table: table)
     }
 
     /// A state row as `StateStore` reads it: synced once, cursor at `(2026-01-02 03:04:05.000006, 7)`.

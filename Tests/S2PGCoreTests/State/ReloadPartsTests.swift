@@ -24,7 +24,7 @@ struct ReloadPartsTests {
 
     @Test("a part's query: above its lower bound, up to and including its upper, in the form the range optimizer reads")
     func query() throws {
-        let plan = try SchemaDriftTests.plan([("a", "int(11)"), ("b", "varchar(10)"), ("v", "text")], key: ["a", "b"])
+        let plan = try TestPlan.make([("a", "int(11)"), ("b", "varchar(10)"), ("v", "text")], key: ["a", "b"])
         let sql = try SourceQueries(plan: plan).reload(afterKey: ["1", "x"], through: ["5", "y"], since: nil)
         #expect(sql.hasSuffix(
             "WHERE (`a` > 1 OR `a` = 1 AND `b` > 'x') AND (`a` < 5 OR `a` = 5 AND `b` <= 'y') ORDER BY `a`, `b`"))

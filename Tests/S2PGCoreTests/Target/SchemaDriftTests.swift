@@ -4,17 +4,6 @@ import Testing
 
 @Suite("Schema drift")
 struct SchemaDriftTests {
-    static func plan(_ columns: [(String, String)], key: [String] = ["id"]) throws -> TablePlan {
-        let rows = SourceCatalogRows(
-            tables: ["t"],
-            columns: columns.enumerated().map {
-                .init(table: "t", name: $1.0, ordinal: $0 + 1, columnType: $1.1, isNullable: !key.contains($1.0))
-            },
-            uniqueKeys: key.enumerated().map { .init(table: "t", index: "PRIMARY", sequence: $0 + 1, column: $1) })
-        return try TablePlanner(sync: SyncConfiguration(), targetSchema: "public")
-            .plan(SourceCatalog(database: "d", rows: rows))[0]
-    }
-
     /// The mirror s2pg would have created for `plan`.
     static func shape(of plan: TablePlan) -> TargetTableShape {
         TargetTableShape(columns: plan.targetColumns, primaryKey: plan.targetKey)
@@ -24,33 +13,33 @@ struct SchemaDriftTests {
 
     @Test("no mirror yet: create it")
     func create() throws {
-        #expect(try SchemaDrift.changes(from: nil, to: Self.plan(Self.original)) == [.createTable])
+        #expect(try SchemaDrift.changes(from: nil, to: TestPlan.make(Self.original)) == [.createTable])
     }
 
     @Test("an unchanged source changes nothing")
     func unchanged() throws {
-        let plan = try Self.plan(Self.original)
+        let plan = try TestPlan.make(Self.original)
         #expect(try SchemaDrift.changes(from: Self.shape(of: plan), to: plan).isEmpty)
     }
 
     @Test("an added column is added; a dropped one is kept")
     func addedAndDropped() throws {
-        let before = Self.shape(of: try Self.plan(Self.original))
-        let after = try Self.plan([("id", "int(11)"), ("name", "varchar(20)"), ("email", "text"), ("updated_at", "datetime(6)")])
+        let before = Self.shape(of: try TestPlan.make(Self.original))
+        let after = try TestPlan.make([("id", "int(11)"), ("name", "varchar(20)"), ("email", "text"), ("updated_at", "datetime(6)")])
         #expect(try SchemaDrift.changes(from: before, to: after) == [.addColumn("email")])
-        let dropped = try Self.plan([("id", "int(11)"), ("updated_at", "datetime(6)")])
+        let dropped = try TestPlan.make([("id", "int(11)"), ("updated_at", "datetime(6)")])
         #expect(try SchemaDrift.changes(from: before, to: dropped) == [.keepDroppedColumn("name")])
     }
 
     @Test("widened types are widened, narrowed ones kept")
     func widening() throws {
-        let before = Self.shape(of: try Self.plan(Self.original))
-        let wider = try Self.plan([("id", "bigint(20)"), ("name", "varchar(50)"), ("updated_at", "datetime(6)")])
+        let before = Self.shape(of: try TestPlan.make(Self.original))
+        let wider = try TestPlan.make([("id", "bigint(20)"), ("name", "varchar(50)"), ("updated_at", "datetime(6)")])
         #expect(
             try SchemaDrift.changes(from: before, to: wider) == [
                 .widenColumn("id", from: .integer, to: .bigint), .widenColumn("name", from: .varchar(20), to: .varchar(50)),
             ])
-        let narrower = try Self.plan([("id", "int(11)"), ("name", "varchar(10)"), ("updated_at", "datetime(6)")])
+        let narrower = try TestPlan.make([("id", "int(11)"), ("name", "varchar(10)"), ("updated_at", "datetime(6)")])
         #expect(
             try SchemaDrift.changes(from: before, to: narrower) == [
                 .keepWiderColumn("name", has: .varchar(20), sourceNeeds: .varchar(10))
@@ -59,8 +48,8 @@ struct SchemaDriftTests {
 
     @Test("an incompatible type change stops the table and says how to rebuild it")
     func incompatible() throws {
-        let before = Self.shape(of: try Self.plan(Self.original))
-        let changed = try Self.plan([("id", "int(11)"), ("name", "int(11)"), ("updated_at", "datetime(6)")])
+        let before = Self.shape(of: try TestPlan.make(Self.original))
+        let changed = try TestPlan.make([("id", "int(11)"), ("name", "int(11)"), ("updated_at", "datetime(6)")])
         #expect {
             try SchemaDrift.changes(from: before, to: changed)
         } throws: { error in
@@ -72,8 +61,8 @@ struct SchemaDriftTests {
 
     @Test("a changed key stops the table")
     func changedKey() throws {
-        let before = Self.shape(of: try Self.plan(Self.original))
-        let rekeyed = try Self.plan(Self.original, key: ["id", "name"])
+        let before = Self.shape(of: try TestPlan.make(Self.original))
+        let rekeyed = try TestPlan.make(Self.original, key: ["id", "name"])
         #expect { try SchemaDrift.changes(from: before, to: rekeyed) } throws: { ($0 as? S2PGError)?.code == .schemaDrift }
     }
 }
