@@ -12,6 +12,8 @@ import Glibc
 @Suite("Crash and resume", .enabled(if: LiveDatabases.enabled))
 struct CrashTests {
     static let rows = 300_000
+    /// A keyless table's rows: its reload copies them in about a second, and its ids and swap take a moment.
+    static let keylessRows = 100_000
 
     /// Polls `condition` every 10 ms for up to `seconds`; an error (the state schema not there yet) counts
     /// as no. Past the deadline, or as soon as the s2pg `process` it waits on has exited, it records which
@@ -86,15 +88,15 @@ struct CrashTests {
     func killKeylessReload(granted: Bool) async throws {
         try await SyncFixture.with(SyncConfiguration(batchRows: 5000)) { fixture in
             try await fixture.source.execute("CREATE TABLE big (id INT NOT NULL, payload VARCHAR(100))")
-            try await fixture.source.execute("INSERT INTO big SELECT seq, MD5(seq) FROM seq_1_to_\(Self.rows)")
+            try await fixture.source.execute("INSERT INTO big SELECT seq, MD5(seq) FROM seq_1_to_\(Self.keylessRows)")
             try await fixture.sync()
             if granted { _ = try await fixture.mirror("GRANT SELECT ON \(PostgresIdentifier.qualified(fixture.schema, "big")) TO PUBLIC") }
             // Each round changes the source (the next sync reloads), then kills a sync a little later into
             // its reload than the round before: while copying (after it began), then after its rows are all
             // copied (while giving them their ids, keying them, swapping).
-            let moments: [(copied: Bool, delay: Int)] = [(false, 0), (false, 1000), (true, 0), (true, 150), (true, 400), (true, 800)]
+            let moments: [(copied: Bool, delay: Int)] = [(false, 0), (false, 300), (true, 0), (true, 50), (true, 150), (true, 300)]
             for (round, moment) in moments.enumerated() {
-                let base = Self.rows + round * 10_000
+                let base = Self.keylessRows + round * 10_000
                 try await fixture.source.execute("DELETE FROM big WHERE id % 97 = \(round)")
                 try await fixture.source.execute("INSERT INTO big SELECT \(base) + seq, MD5(seq) FROM seq_1_to_3000")
                 try await fixture.source.execute("INSERT INTO big SELECT id, payload FROM big WHERE id % 101 = \(round) LIMIT 200")

@@ -168,40 +168,14 @@ public struct Replicator: Sendable {
             if reload { try await store.reset([plan.sourceName], on: tableTarget) }
             record = try await tableTarget.run { try history.begin(plan.sourceName, by: identity, on: $0) }
             let source = try await sources.take()
-            let configuration = configuration
-            let (logger, progressLine) = (logger, progressLine)
-            func pass(_ plan: TablePlan, inShape: Bool) async throws -> TableSyncResult {
-                var tableSync = TableSync(plan: plan, configuration: configuration, logger: logger)
-                tableSync.allowMassDelete = allowMassDelete
-                tableSync.progressLine = progressLine
-                return try await repair
-                    ? tableSync.repair(source: source, target: tableTarget) : tableSync.run(source: source, target: tableTarget, inShape: inShape)
-            }
-            let result: TableSyncResult
-            do {
-                result = try await pass(plan, inShape: inShape)
-            } catch let changed as SourceTableChanged {
-                // Once: a table that keeps changing under its passes fails, and the next pass plans it again.
-                logger.info("\(changed): following the change into the mirror and reading the refused page again",
-                            metadata: ["table.name": "\(plan.sourceName)"])
-                result = try await pass(changed.plan, inShape: false)
-            }
+            let result = try await pass(plan, inShape: inShape, repair: repair, allowMassDelete: allowMassDelete, source: source, target: tableTarget)
             await sources.giveBack(source)
             // The table is synced and committed whatever happens now: a history that cannot say so keeps the
             // pass unfinished; a connection that cannot give the lease back is dropped instead, which ends the
             // lease with it.
             if let record { _ = try? await tableTarget.run { try history.end(record, result: .success(result), on: $0) } }
             if (try? await lease.release(on: tableTarget)) != nil { await targets.giveBack(tableTarget) }
-            var metadata: Logger.Metadata = [
-                "table.name": "\(plan.sourceName)", "sync.kind": "\(result.kind.rawValue)", "rows": "\(result.rows)",
-                "pages": "\(result.pages)", "seconds": "\(Self.format(result.seconds))",
-                "rows_per_second": "\(Int(result.rowsPerSecond))",
-            ]
-            if result.rejected > 0 { metadata["rejected"] = "\(result.rejected)" }
-            if result.deleted > 0 { metadata["deleted"] = "\(result.deleted)" }
-            if !result.counts.isZero { metadata["values_changed_by_policy"] = "\(result.counts)" }
-            // A table in which nothing changed is news only at debug: `s2pg run` may pass over it many times a second.
-            logger.log(level: result.foundChanges ? .info : .debug, "table synced", metadata: metadata)
+            log(result)
             return Outcome(table: plan.sourceName, result: .success(result))
         } catch is CancellationError {
             // Stopped between pages (s2pg run got a signal): the state is committed, nothing failed. The
@@ -226,6 +200,39 @@ public struct Replicator: Sendable {
             }
             return Outcome(table: plan.sourceName, result: .failure(error))
         }
+    }
+
+    /// One table's pass (`TableSync.run`, or `repair`) on `source` and `target`. A page refused because the
+    /// table changed at the source meanwhile (`SourceTableChanged`) starts the pass over on the new plan,
+    /// once: a table that keeps changing under its passes fails, and the next pass plans it again.
+    private func pass(
+        _ plan: TablePlan, inShape: Bool, repair: Bool, allowMassDelete: Bool, source: MariaDBConnection, target: PostgresConnection
+    ) async throws -> TableSyncResult {
+        func attempt(_ plan: TablePlan, inShape: Bool) async throws -> TableSyncResult {
+            var tableSync = TableSync(plan: plan, configuration: configuration, logger: logger)
+            tableSync.allowMassDelete = allowMassDelete
+            tableSync.progressLine = progressLine
+            return try await repair ? tableSync.repair(source: source, target: target) : tableSync.run(source: source, target: target, inShape: inShape)
+        }
+        do {
+            return try await attempt(plan, inShape: inShape)
+        } catch let changed as SourceTableChanged {
+            logger.info("\(changed): following the change into the mirror and reading the refused page again",
+                        metadata: ["table.name": "\(plan.sourceName)"])
+            return try await attempt(changed.plan, inShape: false)
+        }
+    }
+
+    /// The line of a table synced; at debug when nothing changed: `s2pg run` may pass over it many times a second.
+    private func log(_ result: TableSyncResult) {
+        var metadata: Logger.Metadata = [
+            "table.name": "\(result.table)", "sync.kind": "\(result.kind.rawValue)", "rows": "\(result.rows)",
+            "pages": "\(result.pages)", "seconds": "\(Self.format(result.seconds))", "rows_per_second": "\(Int(result.rowsPerSecond))",
+        ]
+        if result.rejected > 0 { metadata["rejected"] = "\(result.rejected)" }
+        if result.deleted > 0 { metadata["deleted"] = "\(result.deleted)" }
+        if !result.counts.isZero { metadata["values_changed_by_policy"] = "\(result.counts)" }
+        logger.log(level: result.foundChanges ? .info : .debug, "table synced", metadata: metadata)
     }
 
     /// Seconds with millisecond precision, for summaries.
