@@ -18,10 +18,7 @@ extension S2PGCommand {
             let plans = try await Discovery.run(try options.load(), logger: Logger(label: "s2pg"))
             let reports = plans.map(TablePlanReport.init)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+                try JSONOutput.print(reports)
             } else {
                 print(DiscoverText.render(reports))
             }

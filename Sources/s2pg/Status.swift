@@ -24,10 +24,7 @@ extension S2PGCommand {
             // The state is in the target; the source only adds the lag, so an unreachable source is no failure.
             let report = await StatusReport.make(states, holders: holders, workers: workers, configuration: configuration)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                try JSONOutput.print(report)
             } else {
                 print(report.text)
             }

@@ -26,29 +26,8 @@ extension S2PGCommand {
             let logger = Logger(label: "s2pg")
             let replicator = Replicator(configuration: configuration, logger: logger, command: "verify")
             let plans = try await replicator.plans(only: selection.tables)
-            let verifier = Verifier(configuration: configuration)
-            func compare(_ plans: [TablePlan]) async throws -> [VerifyReport] {
-                var reports: [VerifyReport] = []
-                for plan in plans {
-                    let report = try await verifier.verify(plan)
-                    print(report.summary)
-                    reports.append(report)
-                }
-                return reports
-            }
-            var reports = try await compare(plans)
-            let differing = reports.filter { !$0.isEqual }.map(\.table)
-            if repair, !differing.isEmpty {
-                for outcome in try await replicator.sync(only: differing, wait: wait.duration, allowMassDelete: allowMassDelete, repair: true) {
-                    switch outcome.result {
-                    case .success(let result):
-                        print("\(outcome.table): repaired: \(result.rows) rows upserted, \(result.deleted) deleted")
-                    case .failure(let error):
-                        print("\(outcome.table): NOT REPAIRED: \(error)")
-                    }
-                }
-                reports = try await compare(plans.filter { differing.contains($0.sourceName) })
-            }
+            let reports = try await Verifier(configuration: configuration).run(
+                plans, repair: repair, replicator: replicator, wait: wait.duration, allowMassDelete: allowMassDelete) { print($0) }
             let different = reports.filter { !$0.isEqual }.count
             // Mirrors kept for tables the source no longer has: nothing to compare them with.
             let target = try await PostgresConnection.connect(configuration.target.connection)
