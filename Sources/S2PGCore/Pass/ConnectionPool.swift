@@ -25,4 +25,12 @@ actor ConnectionPool<Connection: Sendable> {
     func giveBack(_ connection: Connection) {
         idle.append((connection, .now))
     }
+
+    /// Runs `body` on a connection of the pool: given back when `body` returns, dropped when it throws.
+    nonisolated func with<T: Sendable>(_ body: @Sendable (Connection) async throws -> T) async throws -> T {
+        let connection = try await take()
+        let value = try await body(connection)
+        await giveBack(connection)
+        return value
+    }
 }

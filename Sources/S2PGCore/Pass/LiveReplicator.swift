@@ -69,9 +69,7 @@ public actor LiveReplicator {
     public func pass() async throws -> [Replicator.Outcome] {
         let configuration = replicator.configuration
         let refresh = Duration.seconds(configuration.sync.catalogRefreshSeconds)
-        let source = try await pools.sources.take()
-        let fingerprint = try await source.query(SourceCatalog.fingerprintSQL).strings.first ?? []
-        await pools.sources.giveBack(source)
+        let fingerprint = try await pools.sources.with { try await $0.query(SourceCatalog.fingerprintSQL).strings.first ?? [] }
         if catalogRead.map({ ContinuousClock.now - $0 >= refresh }) ?? true || fingerprint != catalogFingerprint {
             // Read before the catalog: a change made in between moves it again, and the next pass reads again.
             catalogFingerprint = fingerprint
@@ -82,14 +80,14 @@ public actor LiveReplicator {
             // Tables known in shape stay so while their plans stay (a mirror altered by hand since fails
             // its table once, and the pass after checks it); what a probe cannot see, a mirror dropped
             // behind s2pg's back, is looked for here.
-            let target = try await pools.targets.take()
             let schemas = Set(plans.map(\.targetSchema))
-            let shapes = try await target.run { connection in
-                try schemas.reduce(into: [[String]: TargetTableShape]()) { shapes, schema in
-                    for (table, shape) in try TargetTableShape.all(in: schema, on: connection) { shapes[[schema, table]] = shape }
+            let shapes = try await pools.targets.with { target in
+                try await target.run { connection in
+                    try schemas.reduce(into: [[String]: TargetTableShape]()) { shapes, schema in
+                        for (table, shape) in try TargetTableShape.all(in: schema, on: connection) { shapes[[schema, table]] = shape }
+                    }
                 }
             }
-            await pools.targets.giveBack(target)
             verified = plans.reduce(into: [:]) { verified, plan in
                 guard let shape = shapes[[plan.targetSchema, plan.targetName]] else { return }
                 if self.verified[plan.sourceName] == plan || (try? SchemaDrift.changes(from: shape, to: plan))?.isEmpty == true {
@@ -97,14 +95,14 @@ public actor LiveReplicator {
                 }
             }
         }
-        let target = try await pools.targets.take()
         let registry = self.registry
         let names = plans.map(\.sourceName)
-        let mine = try await target.run { connection in
-            try PassHistory(schema: registry.schema).prune(on: connection)
-            return try registry.claim(names, on: connection)
+        let mine = try await pools.targets.with { target in
+            try await target.run { connection in
+                try PassHistory(schema: registry.schema).prune(on: connection)
+                return try registry.claim(names, on: connection)
+            }
         }
-        await pools.targets.giveBack(target)
         (selected, self.mine, claimed, started) = (names, mine, .now, [])
         let assigned = plans.filter { mine.contains($0.sourceName) }
         let quiet = try await quietTables(assigned)
@@ -139,9 +137,7 @@ public actor LiveReplicator {
             claimed = .now
             let (registry, selected, started) = (registry, selected, started)
             do {
-                let target = try await pools.targets.take()
-                let now = try await target.run { try registry.claim(selected, started: started, on: $0) }
-                await pools.targets.giveBack(target)
+                let now = try await pools.targets.with { target in try await target.run { try registry.claim(selected, started: started, on: $0) } }
                 let handedBack = mine.subtracting(now).count
                 if handedBack > 0 { replicator.logger.info("gave back \(handedBack) tables to the workers that joined") }
                 mine = now
@@ -181,11 +177,9 @@ public actor LiveReplicator {
     /// Gives this worker's tables back for the others to take at once (`s2pg run` stopping).
     public func leave() async {
         let registry = registry
-        guard let target = try? await pools.targets.take() else { return }
-        if (try? await target.run({ try registry.leave(on: $0) })) == nil {
+        if (try? await pools.targets.with { target in try await target.run { try registry.leave(on: $0) } }) == nil {
             replicator.logger.warning("could not give this worker's tables back: the others take them when its lease expires")
         }
-        await pools.targets.giveBack(target)
     }
 
     /// The tables found with nothing past their cursors, and recorded current as of the source's clock before
@@ -194,37 +188,32 @@ public actor LiveReplicator {
     private func quietTables(_ plans: [TablePlan]) async throws -> Set<String> {
         let configuration = replicator.configuration
         let store = StateStore(schema: configuration.target.stateSchema)
-        let target = try await pools.targets.take()
         let (keys, rows) = (configuration.sync.deletesIntervalSeconds, configuration.sync.fullCompareIntervalSeconds)
-        let states = try await target.run { try store.states(keysEvery: keys, rowsEvery: rows, on: $0) }
+        let states = try await pools.targets.with { target in try await target.run { try store.states(keysEvery: keys, rowsEvery: rows, on: $0) } }
         let probed = plans.compactMap { plan in
             states[plan.sourceName].flatMap {
                 Self.probePosition(plan, state: $0.state, comparisonDue: $0.comparisonDue, verified: verified[plan.sourceName])
             }.map { (plan: plan, position: $0) }
         }
-        guard !probed.isEmpty else {
-            await pools.targets.giveBack(target)
-            return []
-        }
-        let source = try await pools.sources.take()
-        let quiet: [String]
+        guard !probed.isEmpty else { return [] }
         do {
-            // Read before the probe: whatever the source had committed by then, the probe sees.
-            let asOf = try await SourceClock.utc(on: source)
-            let probe = try ChangeProbe(probed)
-            var rows: [[String?]] = []
-            for statement in probe.statements { rows += try await source.query(statement).strings }
-            let unchanged = Set(probe.tables).subtracting(try probe.changed(rows))
-            quiet = try await target.run { try store.recordQuiet(Array(unchanged), asOf: asOf.description, on: $0) }
+            let asked = try await pools.sources.with { source in
+                // Read before the probe: whatever the source had committed by then, the probe sees.
+                let asOf = try await SourceClock.utc(on: source)
+                let probe = try ChangeProbe(probed)
+                var rows: [[String?]] = []
+                for statement in probe.statements { rows += try await source.query(statement).strings }
+                return (asOf: asOf, unchanged: Set(probe.tables).subtracting(try probe.changed(rows)))
+            }
+            let quiet = try await pools.targets.with { target in
+                try await target.run { try store.recordQuiet(Array(asked.unchanged), asOf: asked.asOf.description, on: $0) }
+            }
+            return Set(quiet)
         } catch let error as MariaDBError {
             replicator.logger.debug("the change probe failed, every table gets a whole pass: \(error)")
             catalogRead = nil
-            await pools.targets.giveBack(target)
             return []
         }
-        await pools.sources.giveBack(source)
-        await pools.targets.giveBack(target)
-        return Set(quiet)
     }
 
     /// Where a table's probe asks from (its cursor: `sync.lookback_seconds` re-reads behind it in the passes

@@ -63,19 +63,18 @@ public struct Replicator: Sendable {
     /// which tables with state the source no longer has: what comes before syncing, in that order, so that a
     /// bad selection writes nothing. Returns the plans to sync.
     func prepare(_ pools: Pools, only: [String] = []) async throws -> [TablePlan] {
-        let source = try await pools.sources.take()
-        let discovered = try await Discovery.discover(configuration, source: source, logger: logger)
-        await pools.sources.giveBack(source)
+        let (configuration, logger) = (configuration, logger)
+        let discovered = try await pools.sources.with { try await Discovery.discover(configuration, source: $0, logger: logger) }
         let plans = try Self.select(only, from: discovered.plans, configuration)
-        let target = try await pools.targets.take()
-        try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: logger)
-        let store = StateStore(schema: configuration.target.stateSchema)
-        for (table, since) in try await store.recordMissing(present: discovered.sourceTables, on: target) {
+        let missing = try await pools.targets.with { target in
+            try await Migrator(schema: configuration.target.stateSchema).migrate(target, logger: logger)
+            return try await StateStore(schema: configuration.target.stateSchema).recordMissing(present: discovered.sourceTables, on: target)
+        }
+        for (table, since) in missing {
             logger.warning(
                 "source table \(table) is missing since \(since) (dropped or renamed): its mirror is kept as it was and no longer synced",
                 metadata: ["table.name": "\(table)"])
         }
-        await pools.targets.giveBack(target)
         return plans
     }
 

@@ -60,35 +60,31 @@ enum OpenTransactions {
         return .seen(first.filter { listed.contains($0.id) })
     }
 
-    /// A reading from the source's live list of transactions (`SourceDialect.liveTransactionsSQL`): those that
-    /// have written rows (or wait to) on connections of this database are watched for a while, and only
-    /// those still open then are seen. `nil` when there is no live list, or it cannot be read (no privilege,
-    /// a report cut short): `INNODB_TRX` is asked instead (and says why it will not).
+    /// A reading from the source's live lists (`SourceDialect.liveTransactionsSQL`, `SourceDialect.sessionsSQL`):
+    /// what may still commit rows stamped before it (`LiveHolders`) is watched at once, then after pauses of
+    /// 2, 4, 8... ms for as long as asking `INNODB_TRX` again would take (most end within milliseconds), and
+    /// only what still holds then is seen. `nil` when there is no live list, or it cannot be read (no
+    /// privilege, a report cut short): `INNODB_TRX` is asked instead (and says why it will not).
     private static func readLive(on source: MariaDBConnection, dialect: SourceDialect) async throws -> ReadBound.Visibility? {
-        guard let sql = dialect.liveTransactionsSQL, let status = try? await liveStatus(source, sql) else { return nil }
-        let writers = status.transactions.filter(\.writes)
-        guard !writers.isEmpty else { return .seen([]) }
-        let threads = writers.compactMap(\.thread)
-        guard threads.count == writers.count else { return nil }
-        let ours = Set(try await source.query(SourceDialect.sessionsOfThisDatabaseSQL(threads)).strings.compactMap { $0[0].flatMap { Int($0) } })
-        var open = writers.filter { ours.contains($0.thread!) }
-        // Watched at once, then after pauses of 2, 4, 8... ms, for as long as asking `INNODB_TRX` again would
-        // take: most write transactions end within milliseconds.
+        guard let sql = dialect.liveTransactionsSQL, let first = try? await look(source, sql) else { return nil }
+        var holders = LiveHolders(first.status, first.sessions)
         let deadline = ContinuousClock.now + spacing
         var pause = Duration.milliseconds(2)
-        while !open.isEmpty, deadline > .now {
+        while !holders.holders.isEmpty, deadline > .now {
             try await Task.sleep(for: min(pause, deadline - .now))
             pause *= 2
-            guard let now = try? await liveStatus(source, sql) else { return nil }
-            let listed = Set(now.transactions.map(\.id))
-            open = open.filter { listed.contains($0.id) }
+            guard let now = try? await look(source, sql) else { return nil }
+            holders.look(now.status, now.sessions)
         }
-        // The monitor counts whole seconds on both sides: a transaction's age is under one more than it says.
-        return .seen(open.map { transaction in
-            OpenTransaction(
-                holder: String(transaction.thread!), started: status.printedAt.adding(seconds: -transaction.activeSeconds).description,
-                ageMicroseconds: (transaction.activeSeconds + 1) * 1_000_000, id: transaction.id)
-        })
+        return .seen(holders.transactions(printedAt: first.status.printedAt))
+    }
+
+    /// One look at the live lists: InnoDB's report, then this database's connections.
+    private static func look(_ source: MariaDBConnection, _ sql: String) async throws -> (status: InnoDBStatus, sessions: [LiveHolders.Session])? {
+        guard let status = try await liveStatus(source, sql),
+            let sessions = LiveHolders.Session.parse(try await source.query(SourceDialect.sessionsSQL).strings)
+        else { return nil }
+        return (status, sessions)
     }
 
     private static func liveStatus(_ source: MariaDBConnection, _ sql: String) async throws -> InnoDBStatus? {

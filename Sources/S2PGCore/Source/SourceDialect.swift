@@ -137,12 +137,14 @@ public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Which of the connections `threads` use this database (`PROCESSLIST.DB`, live), other than s2pg's own:
-    /// the filter `openTransactionsSQL` applies, for the transactions of the live list.
-    static func sessionsOfThisDatabaseSQL(_ threads: [Int]) -> String {
-        "SELECT ID FROM INFORMATION_SCHEMA.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND ID IN ("
-            + threads.map(String.init).joined(separator: ", ") + ")"
-    }
+    /// The other connections using this database (`PROCESSLIST.DB`, live), each with the statement it is
+    /// running, how long it has run and whether it may write (any statement but `SELECT` and `SHOW`): read by
+    /// `LiveHolders.Session`.
+    static let sessionsSQL = """
+        SELECT ID, QUERY_ID, TIME_MS,
+            COMMAND = 'Query' AND INFO IS NOT NULL AND INFO NOT REGEXP '^[[:space:]]*(SELECT|SHOW)[[:space:]]'
+        FROM INFORMATION_SCHEMA.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()
+        """
 
     /// Whether `error`, from `openTransactionsSQL`, means the server will not say (no PROCESS privilege: 1227;
     /// access to the view denied: 1142, 1044; no such view: 1109) rather than that the source failed.
