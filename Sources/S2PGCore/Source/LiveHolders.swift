@@ -36,11 +36,14 @@ struct LiveHolders: Sendable, Equatable {
     }
 
     private(set) var holders: [Holder]
+    /// The transactions InnoDB listed at the first look, whatever their state.
+    private let listedFirst: Set<String>
 
     /// The first look: this database's writing transactions, and the writing statements of its other
     /// connections (a connection in a writing transaction holds from that transaction's start, earlier).
     init(_ status: InnoDBStatus, _ sessions: [Session]) {
         let threads = Set(sessions.map(\.thread))
+        listedFirst = Set(status.transactions.map(\.id))
         let transactions: [Holder] = status.transactions.compactMap { transaction in
             guard transaction.writes, let thread = transaction.thread, threads.contains(thread) else { return nil }
             // The monitor counts whole seconds on both sides: a transaction's age is under one more than it says.
@@ -53,8 +56,11 @@ struct LiveHolders: Sendable, Equatable {
     }
 
     /// A later look: a transaction holds while InnoDB lists it; a statement while it runs, and then, if its
-    /// connection is left in a transaction that wrote, as that transaction (its rows are stamped no earlier
-    /// than the statement's start).
+    /// connection is left in a transaction that wrote and was already listed at the first look, as that
+    /// transaction (its rows are stamped no earlier than the statement's start). A transaction listed only
+    /// since began after the first look: the next statement's, stamped later (MariaDB counts `TIME_MS` of a
+    /// stored procedure's statements from the `CALL`, so the statement's age would hold the bound seconds
+    /// back for it).
     mutating func look(_ status: InnoDBStatus, _ sessions: [Session]) {
         let listed = Set(status.transactions.map(\.id))
         let running = Set(sessions.filter(\.writing).map { [String($0.thread), $0.query] })
@@ -64,7 +70,9 @@ struct LiveHolders: Sendable, Equatable {
                 return listed.contains(id) ? holder : nil
             case .statement(let thread, let query, let age):
                 if running.contains([String(thread), query]) { return holder }
-                return status.transactions.first { $0.thread == thread && $0.writes }.map { .transaction(id: $0.id, thread: thread, ageMicroseconds: age) }
+                return status.transactions.first { $0.thread == thread && $0.writes && listedFirst.contains($0.id) }.map {
+                    .transaction(id: $0.id, thread: thread, ageMicroseconds: age)
+                }
             }
         }
     }

@@ -39,14 +39,17 @@ struct LiveHoldersTests {
     @Test("later looks: a transaction holds while listed; a statement while it runs, then as the transaction it left open")
     func later() {
         var holders = LiveHolders(
-            Self.status([Self.writer("10", thread: 1)]),
+            Self.status([Self.writer("10", thread: 1), .init(id: "20", thread: 4, activeSeconds: 0, writes: false)]),
             [Session(thread: 1, query: "100", ageMicroseconds: 1_000, writing: false),
              Session(thread: 3, query: "300", ageMicroseconds: 7_000, writing: true),
-             Session(thread: 4, query: "400", ageMicroseconds: 2_000, writing: true)])
-        // Transaction 10 committed; statement 300 still runs; statement 400 ended inside transaction 20.
+             Session(thread: 4, query: "400", ageMicroseconds: 2_000, writing: true),
+             Session(thread: 5, query: "500", ageMicroseconds: 3_000_000, writing: true)])
+        // Transaction 10 committed; statement 300 still runs; statement 400 ended inside transaction 20, which
+        // it wrote in; statement 500 ended, and its connection runs the next one, in transaction 30, begun since.
         holders.look(
-            Self.status([Self.writer("20", thread: 4)]),
-            [Session(thread: 3, query: "300", ageMicroseconds: 9_000, writing: true), Session(thread: 4, query: "401", ageMicroseconds: 0, writing: false)])
+            Self.status([Self.writer("20", thread: 4), Self.writer("30", thread: 5)]),
+            [Session(thread: 3, query: "300", ageMicroseconds: 9_000, writing: true), Session(thread: 4, query: "401", ageMicroseconds: 0, writing: false),
+             Session(thread: 5, query: "501", ageMicroseconds: 3_010_000, writing: true)])
         #expect(holders.holders == [
             .statement(thread: 3, query: "300", ageMicroseconds: 7_000), .transaction(id: "20", thread: 4, ageMicroseconds: 2_000),
         ])
