@@ -147,6 +147,13 @@ struct ExactnessTests {
             try await fixture.sync()
             #expect(try await fixture.mirror("SELECT id::text FROM jobs ORDER BY id") == [["1"], ["2"], ["3"]])
             #expect(try await fixture.verify("jobs").isEqual)
+            // A long report, behind the comment its tool puts first, holds nothing back.
+            async let report = job.query("/* dashboard */ SELECT COUNT(*) FROM jobs WHERE SLEEP(3) = 0")
+            try await Task.sleep(for: .milliseconds(300))
+            try await fixture.source.execute("INSERT INTO jobs VALUES (4, NOW(6))")
+            #expect(try await fixture.sync()["jobs"]?.rows == 1)
+            #expect(try await fixture.state("jobs").heldBy == nil)
+            _ = try await report
         }
     }
 

@@ -89,10 +89,11 @@ public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `holder, start, age in microseconds` of each transaction open at the source that may still commit
+    /// `holder, start, age in microseconds, id` of each transaction open at the source that may still commit
     /// rows into the current database's tables (see `ReadBound`), by a session whose clock is the server's.
     ///
-    /// MariaDB/MySQL: `INFORMATION_SCHEMA.INNODB_TRX` (needs PROCESS), the transactions that have modified
+    /// MariaDB/MySQL, where it stands in for the live lists (`liveTransactionsSQL`) when those cannot be
+    /// read: `INFORMATION_SCHEMA.INNODB_TRX` (needs PROCESS), the transactions that have modified
     /// rows or wait for a row lock (a blocked `UPDATE` stamps `NOW()` before it waits), other than s2pg's
     /// own, of connections whose default database is this one (`PROCESSLIST.DB`: the writers of a server's
     /// other databases, and its DDL, do not hold this one back; a write from a connection using another
@@ -138,11 +139,13 @@ public enum SourceDialect: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The other connections using this database (`PROCESSLIST.DB`, live), each with the statement it is
-    /// running, how long it has run and whether it may write (any statement but `SELECT` and `SHOW`): read by
-    /// `LiveHolders.Session`.
+    /// running, how long it has run and whether it may write: any statement but one that only reads
+    /// (`SELECT`, `WITH`, `SHOW`, `EXPLAIN`, `DESCRIBE`, after spaces, parentheses and `/* */` comments, as
+    /// reporting tools prefix them: a long report must not hold the bound). No backslash in the pattern, so
+    /// that it reads alike under `NO_BACKSLASH_ESCAPES`. Read by `LiveHolders.Session`.
     static let sessionsSQL = """
-        SELECT ID, QUERY_ID, TIME_MS,
-            COMMAND = 'Query' AND INFO IS NOT NULL AND INFO NOT REGEXP '^[[:space:]]*(SELECT|SHOW)[[:space:]]'
+        SELECT ID, QUERY_ID, TIME_MS, COMMAND = 'Query' AND INFO IS NOT NULL
+            AND INFO NOT REGEXP '^([[:space:]]|/[*].*[*]/)*[(]*[[:space:]]*(SELECT|SHOW|WITH|EXPLAIN|DESCRIBE|DESC)[[:space:]]'
         FROM INFORMATION_SCHEMA.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()
         """
 
