@@ -73,27 +73,7 @@ public actor LiveReplicator {
         if catalogRead.map({ ContinuousClock.now - $0 >= refresh }) ?? true || fingerprint != catalogFingerprint {
             // Read before the catalog: a change made in between moves it again, and the next pass reads again.
             catalogFingerprint = fingerprint
-            plans = try await replicator.prepare(pools)
-            catalogRead = .now
-            // A mirror in its plan's shape needs no check before its table's pass (a probe reads only the
-            // source; a table with changes gets a whole pass): the shapes of all, in one read, decide.
-            // Tables known in shape stay so while their plans stay (a mirror altered by hand since fails
-            // its table once, and the pass after checks it); what a probe cannot see, a mirror dropped
-            // behind s2pg's back, is looked for here.
-            let schemas = Set(plans.map(\.targetSchema))
-            let shapes = try await pools.targets.with { target in
-                try await target.run { connection in
-                    try schemas.reduce(into: [[String]: TargetTableShape]()) { shapes, schema in
-                        for (table, shape) in try TargetTableShape.all(in: schema, on: connection) { shapes[[schema, table]] = shape }
-                    }
-                }
-            }
-            verified = plans.reduce(into: [:]) { verified, plan in
-                guard let shape = shapes[[plan.targetSchema, plan.targetName]] else { return }
-                if self.verified[plan.sourceName] == plan || (try? SchemaDrift.changes(from: shape, to: plan))?.isEmpty == true {
-                    verified[plan.sourceName] = plan
-                }
-            }
+            try await readCatalog()
         }
         let registry = self.registry
         let names = plans.map(\.sourceName)
@@ -127,6 +107,31 @@ public actor LiveReplicator {
             outcomes.append(Replicator.Outcome(table: table, result: .success(result)))
         }
         return outcomes.sorted { $0.table < $1.table }
+    }
+
+    /// Reads the catalog and plans the tables again, and which mirrors are in their plans' shape.
+    private func readCatalog() async throws {
+        plans = try await replicator.prepare(pools)
+        catalogRead = .now
+        // A mirror in its plan's shape needs no check before its table's pass (a probe reads only the
+        // source; a table with changes gets a whole pass): the shapes of all, in one read, decide.
+        // Tables known in shape stay so while their plans stay (a mirror altered by hand since fails
+        // its table once, and the pass after checks it); what a probe cannot see, a mirror dropped
+        // behind s2pg's back, is looked for here.
+        let schemas = Set(plans.map(\.targetSchema))
+        let shapes = try await pools.targets.with { target in
+            try await target.run { connection in
+                try schemas.reduce(into: [[String]: TargetTableShape]()) { shapes, schema in
+                    for (table, shape) in try TargetTableShape.all(in: schema, on: connection) { shapes[[schema, table]] = shape }
+                }
+            }
+        }
+        verified = plans.reduce(into: [:]) { verified, plan in
+            guard let shape = shapes[[plan.targetSchema, plan.targetName]] else { return }
+            if self.verified[plan.sourceName] == plan || (try? SchemaDrift.changes(from: shape, to: plan))?.isEmpty == true {
+                verified[plan.sourceName] = plan
+            }
+        }
     }
 
     /// Whether `table`, whose turn in the pass under way has come, is still this worker's. A third of the
