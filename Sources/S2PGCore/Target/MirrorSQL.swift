@@ -1,8 +1,8 @@
 import PostgresClient
 
-/// Every statement s2pg sends about one table's mirror, built from its plan: the staging table and the
-/// upsert of a page, the conflict clause, deletes (or soft-delete marks) of rows the source lost, and a
-/// reload's load table, row ids, key, swap and merge. Pure: unit-tested without a database; `TargetWriter`
+/// The statements that write one table's mirror, built from its plan: the staging table and the upsert of
+/// a page, the conflict clause, deletes (or soft-delete marks) of rows the source lost, and a reload's load
+/// table, row ids, key, swap and merge (its DDL for drift is `SchemaChange`'s). Pure: unit-tested without a database; `TargetWriter`
 /// sends them. Values are never part of the text: they are bound (see `Binds`).
 struct MirrorSQL: Sendable, Hashable {
     let plan: TablePlan
