@@ -18,14 +18,14 @@ extension TableSync {
     /// the mirror matched it (`FingerprintLedger`): a later pass then scans the source alone, against those,
     /// and reads the mirror only in the buckets that changed.
     func reconcile(
-        keysOnly requested: Bool, remembering: Bool = false, source: MariaDBConnection, target: PostgresConnection
+        keysOnly: Bool, remembering: Bool = false, source: MariaDBConnection, target: PostgresConnection
     ) async throws -> TableSyncResult {
         let store = store
         let table = plan.sourceName
-        // A table with refused rows compares whole rows (see `PassChoice.comparison`): those still refused are
-        // logged again, the log cleared up to here at the end.
+        // Rows refused before this comparison are read again by it (`PassChoice.comparison` makes it one of
+        // whole rows while there are any): those still refused are logged again, the log cleared up to here
+        // at the end.
         let lastReject = try await target.run { try store.lastReject(of: table, on: $0) }
-        let keysOnly = requested && lastReject == nil
         let ledger = FingerprintLedger(schema: store.schema, table: plan.sourceName)
         let fingerprinted = remembering && plan.keySource != .synthetic
         let kept = fingerprinted ? try await target.run { try ledger.basis(on: $0) } : nil
